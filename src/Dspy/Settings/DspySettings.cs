@@ -1,0 +1,47 @@
+namespace Dspy;
+
+/// <summary>
+/// The values of DSPy's <c>dspy.settings</c>, immutable; <see cref="Settings"/> holds the global one and scoped
+/// overrides. Defaults are DSPy's.
+/// </summary>
+public sealed record DspySettings
+{
+    /// <summary>The default LM used by predictors without their own.</summary>
+    public BaseLM? Lm { get; init; }
+
+    /// <summary>The adapter; null means a new <c>ChatAdapter</c>.</summary>
+    public Adapter? Adapter { get; init; }
+
+    /// <summary>The trace that predictors append to; a context can swap in a fresh list.</summary>
+    public TraceLog Trace { get; init; } = new();
+
+    /// <summary>Default parallelism of <c>Evaluate</c> and <c>Parallel</c>.</summary>
+    public int NumThreads { get; init; } = 8;
+
+    /// <summary>Errors tolerated before <c>Evaluate</c>/<c>Parallel</c> give up.</summary>
+    public int MaxErrors { get; init; } = 10;
+
+    /// <summary>Turns off LM and module history.</summary>
+    public bool DisableHistory { get; init; }
+
+    /// <summary>Attach merged LM usage to every prediction.</summary>
+    public bool TrackUsage { get; init; }
+
+    /// <summary>The active usage tracker, if any.</summary>
+    public UsageTracker? UsageTracker { get; init; }
+
+    /// <summary>Cap of each LM's and module's history (FIFO).</summary>
+    public int MaxHistorySize { get; init; } = 10_000;
+
+    /// <summary>Cap of the trace (FIFO).</summary>
+    public int MaxTraceSize { get; init; } = 10_000;
+
+    /// <summary>Warn when an input value does not match its field's type.</summary>
+    public bool WarnOnTypeMismatch { get; init; } = true;
+
+    /// <summary>Include tracebacks in error logs.</summary>
+    public bool ProvideTraceback { get; init; }
+
+    /// <summary>Callbacks run around module, LM, adapter and tool calls.</summary>
+    public IReadOnlyList<object> Callbacks { get; init; } = [];
+}
