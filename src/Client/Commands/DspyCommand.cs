@@ -2,13 +2,25 @@ using System.CommandLine;
 
 namespace Dspy.Cli;
 
-/// <summary>The root <c>dspy</c> command and its sub-commands.</summary>
+/// <summary>The root <c>dspy</c> command: composes the sub-commands and reports usage errors as one line.</summary>
 internal static class DspyCommand
 {
+    public static RootCommand Create() => new("dspy: programming, not prompting, language models.")
+    {
+        PromptCommand.Create(),
+        PredictCommand.Create(),
+        EvalCommand.Create(),
+        SimCommand.Create(),
+    };
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("dspy: programming, not prompting, language models.");
-        var result = root.Parse(args);
-        return await result.InvokeAsync();
+        var parse = Create().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            await Console.Error.WriteLineAsync("error: " + parse.Errors[0].Message + " (see 'dspy --help')");
+            return ExitCodes.InvalidInput;
+        }
+        return await parse.InvokeAsync();
     }
 }
