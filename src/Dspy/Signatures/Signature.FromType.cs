@@ -68,9 +68,9 @@ public sealed partial class Signature
 
     private static string? ReadInstructions(Type type)
     {
-        var text = type.GetCustomAttribute<InstructionsAttribute>(inherit: true)?.Text
+        // The constructor applies inspect.cleandoc, once, as DSPy does when it reads the docstring.
+        return type.GetCustomAttribute<InstructionsAttribute>(inherit: true)?.Text
             ?? type.GetCustomAttribute<DescriptionAttribute>(inherit: true)?.Description;
-        return text is null ? null : SignatureNaming.CleanDoc(text);
     }
 
     private static int InheritanceDepth(Type t)

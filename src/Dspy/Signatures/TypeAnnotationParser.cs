@@ -153,7 +153,11 @@ internal sealed class TypeAnnotationParser
                 case "Code": return new GenericNode("Code");
             }
         }
-        throw new ArgumentException($"Unknown name: {name}");
+        // DSPy resolves the module first, so `mod.Foo` fails on `mod`, and a missing attribute of a known module
+        // fails as an attribute (its message names the module object; here just the module name).
+        if (fromDspy || fromTyping) throw new ArgumentException($"Unknown attribute: {local} on {(fromDspy ? "dspy" : "typing")}");
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        throw new ArgumentException($"Unknown name: {(dot < 0 ? name : name[..dot])}");
     }
 
     private TypeNode Subscript(Node target, List<Node> args)
