@@ -37,10 +37,13 @@ internal static class ToolSchemas
         foreach (var (name, value) in properties)
         {
             var resolved = Resolve(value, root, 0);
-            var schema = resolved is Dictionary<string, object?> d ? Normalize(d) : new Dictionary<string, object?>(StringComparer.Ordinal);
+            var normalized = resolved is Dictionary<string, object?> d ? Normalize(d) : new Dictionary<string, object?>(StringComparer.Ordinal);
             // pydantic's schema has neither; DSPy appends the default, then the arg description, at the end.
-            var hasDefault = schema.Remove("default", out var defaultValue);
-            schema.Remove("description", out var description);
+            // (A fresh dictionary keeps insertion order; re-adding after Remove could reuse a freed slot.)
+            var schema = normalized.Where(kv => kv.Key is not ("default" or "description"))
+                .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            var hasDefault = normalized.TryGetValue("default", out var defaultValue);
+            normalized.TryGetValue("description", out var description);
             if (hasDefault) schema["default"] = defaultValue;
             if (argDesc is not null && argDesc.TryGetValue(name, out var given)) schema["description"] = given;
             else if (description is not null) schema["description"] = description;
