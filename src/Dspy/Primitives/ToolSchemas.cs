@@ -26,10 +26,12 @@ internal static class ToolSchemas
     public static Dictionary<string, object?> FromMethod(MethodInfo method, IReadOnlyDictionary<string, string>? argDesc)
     {
         var schema = AIJsonUtilities.CreateFunctionJsonSchema(method, serializerOptions: SchemaOptions);
-        return FromFunctionSchema(schema, argDesc);
+        var types = method.GetParameters().Where(p => p.Name is not null).ToDictionary(p => p.Name!, p => p.ParameterType, StringComparer.Ordinal);
+        return FromFunctionSchema(schema, argDesc, types);
     }
 
-    public static Dictionary<string, object?> FromFunctionSchema(JsonElement functionSchema, IReadOnlyDictionary<string, string>? argDesc)
+    public static Dictionary<string, object?> FromFunctionSchema(JsonElement functionSchema, IReadOnlyDictionary<string, string>? argDesc,
+        IReadOnlyDictionary<string, Type>? clrTypes = null)
     {
         var root = ValueModel.FromJson(functionSchema) as Dictionary<string, object?> ?? [];
         var result = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -37,6 +39,10 @@ internal static class ToolSchemas
         foreach (var (name, value) in properties)
         {
             var resolved = Resolve(value, root, 0);
+            if (resolved is Dictionary<string, object?> raw && clrTypes is not null && clrTypes.TryGetValue(name, out var clrType))
+            {
+                ToolSchemaTitles.Add(raw, clrType);
+            }
             var normalized = resolved is Dictionary<string, object?> d ? Normalize(d) : new Dictionary<string, object?>(StringComparer.Ordinal);
             // pydantic's schema has neither; DSPy appends the default, then the arg description, at the end.
             // (A fresh dictionary keeps insertion order; re-adding after Remove could reuse a freed slot.)

@@ -12,6 +12,8 @@ public enum Color
 
 public sealed record Address(string City, int Zip);
 
+public sealed record Order(string OrderId, Address ShipTo, List<string> Lines, Color? Color);
+
 public static class SampleTools
 {
     [Description("Adds two numbers.\nReturns their sum.")]
@@ -34,6 +36,8 @@ public static class SampleTools
     public static string Maybe(double? factor = null) => factor is null ? "none" : factor.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static Task Nothing() => Task.CompletedTask;
+
+    public static int Route(List<Address> stops, Order order) => stops.Count + order.Lines.Count;
 
     public static string Flags(bool verbose, string[] names) => $"{verbose}:{string.Join("|", names)}";
 }
@@ -78,13 +82,37 @@ public class ToolTests
     {
         Assert.Equal("{'values': {'items': {'type': 'integer'}, 'type': 'array'}}", PythonRepr.Repr(new Tool(SampleTools.CountAsync).Args));
         var ship = new Tool(SampleTools.Ship).Args;
-        var address = Assert.IsType<Dictionary<string, object?>>(ship["address"]);
-        Assert.Equal("object", address["type"]);
-        var props = Assert.IsType<Dictionary<string, object?>>(address["properties"]);
-        Assert.Equal(["city", "zip"], props.Keys);
-        Assert.Equal("{'enum': ['Red', 'Green'], 'type': 'string'}", PythonRepr.Repr(ship["color"]));
+        // pydantic's shape: sorted keys, model and enum titles, title-cased property titles.
+        Assert.Equal(
+            "{'properties': {'city': {'title': 'City', 'type': 'string'}, 'zip': {'title': 'Zip', 'type': 'integer'}}, " +
+            "'required': ['city', 'zip'], 'title': 'Address', 'type': 'object'}",
+            PythonRepr.Repr(ship["address"]));
+        Assert.Equal("{'enum': ['Red', 'Green'], 'title': 'Color', 'type': 'string'}", PythonRepr.Repr(ship["color"]));
         Assert.Equal("{'factor': {'anyOf': [{'type': 'number'}, {'type': 'null'}], 'default': None}}", PythonRepr.Repr(new Tool(SampleTools.Maybe).Args));
     }
+
+    [Fact]
+    public void Nested_models_and_lists_of_models_get_pydantic_titles()
+    {
+        var args = new Tool(SampleTools.Route).Args;
+        var stops = PythonRepr.Repr(args["stops"]);
+        Assert.StartsWith("{'items': {'properties': {'city': {'title': 'City', 'type': 'string'}", stops, StringComparison.Ordinal);
+        Assert.EndsWith("'title': 'Address', 'type': 'object'}, 'type': 'array'}", stops, StringComparison.Ordinal);
+        var order = Assert.IsType<Dictionary<string, object?>>(args["order"]);
+        var props = Assert.IsType<Dictionary<string, object?>>(order["properties"]);
+        Assert.Equal(["order_id", "ship_to", "lines", "color"], props.Keys);
+        Assert.Equal("{'title': 'Order Id', 'type': 'string'}", PythonRepr.Repr(props["order_id"]));
+        Assert.Equal("Address", Assert.IsType<Dictionary<string, object?>>(props["ship_to"])["title"]);
+        Assert.Equal("{'items': {'type': 'string'}, 'title': 'Lines', 'type': 'array'}", PythonRepr.Repr(props["lines"]));
+        Assert.Equal("Order", order["title"]);
+    }
+
+    [Theory]
+    [InlineData("zip_code", "Zip Code")]
+    [InlineData("abc1def", "Abc1Def")]
+    [InlineData("URL", "Url")]
+    public void Pydantic_titles_follow_python_str_title(string name, string expected) =>
+        Assert.Equal(expected, ToolSchemaTitles.PythonTitle(name));
 
     [Fact]
     public void Arg_descriptions_are_appended_after_defaults()
