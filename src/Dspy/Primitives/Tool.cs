@@ -119,6 +119,29 @@ public sealed class Tool : IPythonRepresentable
         return await AwaitResult(result).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// DSPy's synchronous <c>__call__</c>, for tools whose function is synchronous. Arguments are checked and converted
+    /// as in <see cref="CallAsync"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The function is asynchronous (returns a task) or is an <see cref="AIFunction"/>.</exception>
+    public object? Call(IReadOnlyDictionary<string, object?> kwargs)
+    {
+        if (IsAsync)
+        {
+            // Checked before invoking so that no asynchronous work is started and then abandoned.
+            throw new InvalidOperationException($"You are calling Call on the async tool {Name}, please use CallAsync instead.");
+        }
+        var task = CallAsync(kwargs, CancellationToken.None);
+        // A synchronous function has already run to completion inside CallAsync.
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>True if the wrapped function is asynchronous (returns a task or value task, or is an <see cref="AIFunction"/>).</summary>
+    public bool IsAsync => _function is not null || IsAwaitable(_method!.ReturnType);
+
+    private static bool IsAwaitable(Type t) =>
+        typeof(Task).IsAssignableFrom(t) || t == typeof(ValueTask) || (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(ValueTask<>));
+
     /// <summary>DSPy's <c>format()</c>: the same text as <see cref="ToString"/>, which prompts list tools with.</summary>
     public string Format() => ToString();
 

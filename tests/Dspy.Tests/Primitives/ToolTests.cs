@@ -166,6 +166,18 @@ public class ToolTests
     }
 
     [Fact]
+    public void Call_runs_sync_tools_and_refuses_async_ones()
+    {
+        Assert.Equal(5, AddTool.Call(new Dictionary<string, object?> { ["x"] = 3L }));
+        Assert.False(AddTool.IsAsync);
+        var search = new Tool(SampleTools.SearchAsync);
+        Assert.True(search.IsAsync);
+        Assert.True(new Tool(SampleTools.CountAsync).IsAsync);
+        Assert.Throws<InvalidOperationException>(() => search.Call(new Dictionary<string, object?> { ["query"] = "q" }));
+        Assert.Throws<ArgumentException>(() => AddTool.Call(new Dictionary<string, object?> { ["nope"] = 1L }));
+    }
+
+    [Fact]
     public async Task Nested_records_and_enums_bind_from_the_value_model()
     {
         var ship = new Tool(SampleTools.Ship);
