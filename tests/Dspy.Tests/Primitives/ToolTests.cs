@@ -1,45 +1,50 @@
 using System.ComponentModel;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using static Dspy.Tests.Primitives.ToolTestTypes;
 
 namespace Dspy.Tests.Primitives;
 
-public enum Color
+/// <summary>Types used by the tool tests, nested so that their simple names cannot clash with other tests in this namespace.</summary>
+public static class ToolTestTypes
 {
-    Red,
-    Green,
-}
-
-public sealed record Address(string City, int Zip);
-
-public sealed record Order(string OrderId, Address ShipTo, List<string> Lines, Color? Color);
-
-public static class SampleTools
-{
-    [Description("Adds two numbers.\nReturns their sum.")]
-    public static int Add(int x, int y = 2) => x + y;
-
-    public static string Greet(string name, string greeting = "hello") => $"{greeting}, {name}";
-
-    [Description("Searches the web.")]
-    public static async Task<string> SearchAsync(string query, int k = 3, CancellationToken cancellationToken = default)
+    public enum Color
     {
-        await Task.Yield();
-        cancellationToken.ThrowIfCancellationRequested();
-        return $"{query}:{k}";
+        Red,
+        Green,
     }
 
-    public static ValueTask<long> CountAsync(List<int> values) => ValueTask.FromResult((long)values.Sum());
+    public sealed record Address(string City, int Zip);
 
-    public static string Ship(Address address, Color color) => $"{address.City}/{address.Zip}/{color}";
+    public sealed record Order(string OrderId, Address ShipTo, List<string> Lines, Color? Color);
 
-    public static string Maybe(double? factor = null) => factor is null ? "none" : factor.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static class SampleTools
+    {
+        [Description("Adds two numbers.\nReturns their sum.")]
+        public static int Add(int x, int y = 2) => x + y;
 
-    public static Task Nothing() => Task.CompletedTask;
+        public static string Greet(string name, string greeting = "hello") => $"{greeting}, {name}";
 
-    public static int Route(List<Address> stops, Order order) => stops.Count + order.Lines.Count;
+        [Description("Searches the web.")]
+        public static async Task<string> SearchAsync(string query, int k = 3, CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            cancellationToken.ThrowIfCancellationRequested();
+            return $"{query}:{k}";
+        }
 
-    public static string Flags(bool verbose, string[] names) => $"{verbose}:{string.Join("|", names)}";
+        public static ValueTask<long> CountAsync(List<int> values) => ValueTask.FromResult((long)values.Sum());
+
+        public static string Ship(Address address, Color color) => $"{address.City}/{address.Zip}/{color}";
+
+        public static string Maybe(double? factor = null) => factor is null ? "none" : factor.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        public static Task Nothing() => Task.CompletedTask;
+
+        public static int Route(List<Address> stops, Order order) => stops.Count + order.Lines.Count;
+
+        public static string Flags(bool verbose, string[] names) => $"{verbose}:{string.Join("|", names)}";
+    }
 }
 
 public class ToolTests
