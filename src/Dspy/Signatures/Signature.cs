@@ -27,7 +27,8 @@ public sealed partial class Signature
         OutputFields = all.Where(f => f.IsOutput).ToArray();
         Fields = [.. InputFields, .. OutputFields];
         Name = name;
-        Instructions = string.IsNullOrEmpty(instructions) ? DefaultInstructions(InputFields, OutputFields) : instructions;
+        // DSPy reads instructions through inspect.cleandoc, so indentation and surrounding blank lines never reach prompts.
+        Instructions = string.IsNullOrEmpty(instructions) ? DefaultInstructions(InputFields, OutputFields) : SignatureNaming.CleanDoc(instructions);
     }
 
     /// <summary>The signature's class name (<c>StringSignature</c> for strings, the C# type name otherwise).</summary>
@@ -56,11 +57,13 @@ public sealed partial class Signature
     public static string DefaultInstructions(IEnumerable<Field> inputs, IEnumerable<Field> outputs) =>
         $"Given the fields {string.Join(", ", inputs.Select(f => $"`{f.Name}`"))}, produce the fields {string.Join(", ", outputs.Select(f => $"`{f.Name}`"))}.";
 
-    /// <summary>A new signature with the same fields and these instructions.</summary>
-    public Signature WithInstructions(string instructions) => new(Fields, instructions, Name);
+    // Like DSPy, every derived signature is built through make_signature and so is named StringSignature.
+
+    /// <summary>A new signature with the same fields and these instructions. Like DSPy's, it is named <c>StringSignature</c>.</summary>
+    public Signature WithInstructions(string instructions) => new(Fields, instructions);
 
     /// <summary>A new signature whose instructions are the old ones, a blank line, then <paramref name="text"/>.</summary>
-    public Signature AppendInstructions(string text) => new(Fields, Instructions + "\n\n" + text, Name);
+    public Signature AppendInstructions(string text) => new(Fields, Instructions + "\n\n" + text);
 
     /// <summary>
     /// A new signature with one field changed (DSPy's <c>with_updated_fields(name, type_=None, **kwargs)</c>):
@@ -71,8 +74,21 @@ public sealed partial class Signature
     {
         ArgumentNullException.ThrowIfNull(update);
         if (this[name] is null) throw new KeyNotFoundException($"Field '{name}' is not in the signature.");
-        return new Signature(Fields.Select(f => f.Name == name ? update(f) : f), Instructions, Name);
+        return new Signature(Fields.Select(f => f.Name == name ? update(f) : f), Instructions);
     }
+
+    /// <summary>
+    /// DSPy's <c>with_updated_fields(name, type_=None, desc=..., prefix=...)</c>: a new signature in which the named
+    /// field has the given description, prefix or type; arguments left null keep their value.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No field has that name.</exception>
+    public Signature WithUpdatedField(string name, string? desc = null, string? prefix = null, TypeSpec? type = null) =>
+        WithUpdatedField(name, f => f with
+        {
+            Description = desc ?? f.Description,
+            Prefix = prefix ?? f.Prefix,
+            Type = type ?? f.Type,
+        });
 
     /// <summary>Adds a field at the start of its section (inputs or outputs, as the field's kind says).</summary>
     public Signature Prepend(Field field) => Insert(0, field);
@@ -94,19 +110,22 @@ public sealed partial class Signature
         var position = index < 0 ? index + section.Count + 1 : index;
         if (position < 0 || position > section.Count)
         {
-            throw new ArgumentOutOfRangeException(nameof(index),
-                $"Invalid index to insert: {index}, index must be in the range of [{-section.Count - 1}, {section.Count}] as {(field.IsInput ? "input" : "output")} fields.");
+            // DSPy's message, including its report of the already-shifted index and its range text.
+            var kind = field.IsInput ? "input" : "output";
+            throw new ArgumentOutOfRangeException(null,
+                $"Invalid index to insert: {position}, index must be in the range of [{section.Count - 1}, {section.Count}] for {kind} fields, but received: {position}.");
         }
         section.Insert(position, field);
-        return new Signature([.. inputs, .. outputs], Instructions, Name);
+        return new Signature([.. inputs, .. outputs], Instructions);
     }
 
     /// <summary>A new signature without the named field; no error if it is absent.</summary>
-    public Signature Delete(string name) => new(Fields.Where(f => f.Name != name), Instructions, Name);
+    public Signature Delete(string name) => new(Fields.Where(f => f.Name != name), Instructions);
 
     /// <summary>
     /// DSPy's structural <c>equals</c>: same instructions, same field names, and every field's DSPy metadata
-    /// (kind, description, prefix, constraints) equal. Types and order are not compared, as in DSPy.
+    /// (kind, description, prefix, constraints, whether a string-signature input was untyped) equal.
+    /// Types and order are not compared, as in DSPy.
     /// </summary>
     public bool StructurallyEquals(Signature? other)
     {
@@ -119,7 +138,7 @@ public sealed partial class Signature
         {
             var o = theirs[kv.Key];
             return kv.Value.Kind == o.Kind && kv.Value.Description == o.Description && kv.Value.Prefix == o.Prefix
-                && kv.Value.Constraints == o.Constraints;
+                && kv.Value.Constraints == o.Constraints && kv.Value.IsTypeUndefined == o.IsTypeUndefined;
         });
     }
 

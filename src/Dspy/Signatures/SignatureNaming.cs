@@ -61,4 +61,41 @@ public static class SignatureNaming
         }
         return sb.ToString();
     }
+
+    /// <summary>
+    /// Python's <c>inspect.cleandoc</c>: expands tabs, strips the first line's leading whitespace and the common
+    /// indentation of the following lines, then drops leading and trailing blank lines.
+    /// </summary>
+    public static string CleanDoc(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var lines = text.Split('\n').Select(ExpandTabs).ToList();
+        var margin = int.MaxValue;
+        foreach (var line in lines.Skip(1))
+        {
+            var content = line.TrimStart().Length;
+            if (content > 0) margin = Math.Min(margin, line.Length - content);
+        }
+        if (lines.Count > 0) lines[0] = lines[0].TrimStart();
+        if (margin < int.MaxValue)
+        {
+            for (var i = 1; i < lines.Count; i++) lines[i] = lines[i].Length > margin ? lines[i][margin..] : "";
+        }
+        while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        while (lines.Count > 0 && lines[0].Length == 0) lines.RemoveAt(0);
+        return string.Join('\n', lines);
+    }
+
+    // str.expandtabs(8): a tab moves to the next multiple of 8 columns.
+    private static string ExpandTabs(string line)
+    {
+        if (!line.Contains('\t', StringComparison.Ordinal)) return line;
+        var sb = new StringBuilder();
+        foreach (var c in line)
+        {
+            if (c == '\t') sb.Append(' ', 8 - (sb.Length % 8));
+            else sb.Append(c);
+        }
+        return sb.ToString();
+    }
 }

@@ -58,8 +58,9 @@ public enum TypeKind
 public sealed class TypeSpec : IEquatable<TypeSpec>
 {
     private TypeSpec(TypeKind kind, IReadOnlyList<TypeSpec>? args = null, IReadOnlyList<object?>? literalValues = null,
-        Type? clrType = null, string? name = null, bool isPep604 = false, bool isBare = false)
+        Type? clrType = null, string? name = null, bool isPep604 = false, bool isBare = false, bool isSubscripted = false)
     {
+        IsSubscripted = isSubscripted;
         Kind = kind;
         Args = args ?? [];
         LiteralValues = literalValues ?? [];
@@ -90,6 +91,12 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
     /// <summary>True for a generic written without arguments through <c>typing</c>, such as <c>List</c>; it renders as <c>list[]</c>.</summary>
     public bool IsBare { get; }
 
+    /// <summary>
+    /// True for <c>Code["lang"]</c> written with an explicit language: DSPy creates a subclass named
+    /// <c>Code_lang</c> for it, and that is the name prompts show.
+    /// </summary>
+    public bool IsSubscripted { get; }
+
     public static TypeSpec Str { get; } = new(TypeKind.Str);
     public static TypeSpec Int { get; } = new(TypeKind.Int);
     public static TypeSpec Float { get; } = new(TypeKind.Float);
@@ -119,8 +126,32 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
     /// <summary><c>Code["language"]</c>; the default language is python.</summary>
     public static TypeSpec CodeOf(string language = "python") => new(TypeKind.Code, name: language);
 
+    /// <summary>
+    /// <c>Code["language"]</c> written with a subscript, as in the string signature <c>code: Code["java"]</c>.
+    /// DSPy names the generated class <c>Code_java</c>, so it renders differently from a bare <c>Code</c>.
+    /// </summary>
+    public static TypeSpec CodeSubscript(string language)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(language);
+        return new TypeSpec(TypeKind.Code, name: language, isSubscripted: true);
+    }
+
+    /// <summary>The language of a <see cref="TypeKind.Code"/> type (python unless given).</summary>
+    public string CodeLanguage => Kind == TypeKind.Code ? Name ?? "python" : throw new InvalidOperationException("Not a Code type.");
+
     /// <summary>A named type DSPy does not interpret further (<c>bytes</c>, <c>complex</c>, a custom type).</summary>
     public static TypeSpec Named(string name, Type? clrType = null) => new(TypeKind.Named, clrType: clrType, name: name);
+
+    /// <summary>
+    /// A named generic DSPy does not interpret further, such as <c>frozenset[int]</c>; <paramref name="bare"/>
+    /// marks the <c>typing</c> spelling without arguments (<c>FrozenSet</c>), which renders as <c>frozenset[]</c>.
+    /// </summary>
+    public static TypeSpec NamedGeneric(string name, IReadOnlyList<TypeSpec> args, bool bare = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(args);
+        return new TypeSpec(TypeKind.Named, args, name: name, isBare: bare && args.Count == 0);
+    }
 
     /// <summary>A CLR enum.</summary>
     public static TypeSpec EnumOf(Type enumType)
@@ -205,12 +236,15 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
             case TypeKind.Tool: sb.Append("Tool"); break;
             case TypeKind.ToolCalls: sb.Append("ToolCalls"); break;
             case TypeKind.Reasoning: sb.Append("str"); break;
-            case TypeKind.Code: sb.Append("Code"); break;
+            case TypeKind.Code:
+                sb.Append("Code");
+                if (IsSubscripted) sb.Append('_').Append(Name);
+                break;
             case TypeKind.Enum:
             case TypeKind.Object:
-            case TypeKind.Named:
                 sb.Append(Name);
                 break;
+            case TypeKind.Named: AppendGeneric(sb, Name ?? ""); break;
             case TypeKind.List: AppendGeneric(sb, "list"); break;
             case TypeKind.Set: AppendGeneric(sb, "set"); break;
             case TypeKind.Dict: AppendGeneric(sb, "dict"); break;
@@ -272,7 +306,8 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
     {
         if (other is null) return false;
         if (ReferenceEquals(this, other)) return true;
-        return Kind == other.Kind && IsPep604 == other.IsPep604 && IsBare == other.IsBare && ClrType == other.ClrType
+        return Kind == other.Kind && IsPep604 == other.IsPep604 && IsBare == other.IsBare && IsSubscripted == other.IsSubscripted
+            && ClrType == other.ClrType
             && Name == other.Name && Args.SequenceEqual(other.Args) && LiteralValues.SequenceEqual(other.LiteralValues);
     }
 

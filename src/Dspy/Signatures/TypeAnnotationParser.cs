@@ -1,0 +1,320 @@
+using System.Globalization;
+using System.Text;
+
+namespace Dspy;
+
+/// <summary>
+/// A recursive-descent parser for the Python type annotations allowed in DSPy string signatures
+/// (<c>list[str]</c>, <c>dict[str, list[Optional[Tuple[int, str]]]]</c>, <c>Literal['a', 1]</c>, <c>int | None</c>,
+/// <c>dspy.Image</c>, <c>Code["java"]</c>). It mirrors DSPy's <c>_parse_type_node</c>: names resolve through
+/// <c>custom_types</c>, the <c>typing</c> names, <c>NoneType</c>, the builtins and the <c>dspy</c>/<c>typing</c> modules.
+/// </summary>
+internal sealed class TypeAnnotationParser
+{
+    private readonly string _text;
+    private readonly IReadOnlyDictionary<string, Type>? _customTypes;
+    private int _pos;
+
+    private TypeAnnotationParser(string text, IReadOnlyDictionary<string, Type>? customTypes)
+    {
+        _text = text;
+        _customTypes = customTypes;
+    }
+
+    /// <summary>Parses one annotation; the whole text must be consumed.</summary>
+    public static TypeSpec Parse(string text, IReadOnlyDictionary<string, Type>? customTypes = null)
+    {
+        var parser = new TypeAnnotationParser(text, customTypes);
+        var node = parser.ParseUnion();
+        parser.SkipSpace();
+        if (parser._pos != text.Length)
+        {
+            throw new ArgumentException($"Invalid type annotation '{text.Trim()}': unexpected '{text[parser._pos..]}'.");
+        }
+        return AsType(node, text);
+    }
+
+    // A parsed expression is a resolved type, a generic still waiting for its subscript, or a constant.
+    private abstract record Node;
+
+    private sealed record TypeNode(TypeSpec Spec) : Node;
+
+    private sealed record GenericNode(string Name) : Node;
+
+    private sealed record ConstantNode(object? Value) : Node;
+
+    private Node ParseUnion()
+    {
+        var left = ParsePostfix();
+        while (TryConsume('|'))
+        {
+            var right = ParsePostfix();
+            // DSPy turns `X | Y` into typing.Optional[X] / typing.Union[X, Y], so the result renders as Union[...].
+            left = new TypeNode(TypeSpec.UnionOf([AsType(left, _text), AsType(right, _text)]));
+        }
+        return left;
+    }
+
+    private Node ParsePostfix()
+    {
+        var node = ParseAtom();
+        while (TryConsume('['))
+        {
+            var args = new List<Node>();
+            SkipSpace();
+            if (!Peek(']'))
+            {
+                args.Add(ParseUnion());
+                while (TryConsume(','))
+                {
+                    SkipSpace();
+                    if (Peek(']')) break; // Python allows a trailing comma in a subscript tuple.
+                    args.Add(ParseUnion());
+                }
+            }
+            Expect(']');
+            node = Subscript(node, args);
+        }
+        return node;
+    }
+
+    private Node ParseAtom()
+    {
+        SkipSpace();
+        if (_pos >= _text.Length) throw Syntax("unexpected end of annotation");
+        var c = _text[_pos];
+        if (c is '"' or '\'') return new ConstantNode(ReadString());
+        if (char.IsAsciiDigit(c)) return new ConstantNode(ReadNumber());
+        if (IsIdentifierStart(c))
+        {
+            var name = ReadIdentifier();
+            while (TryConsume('.'))
+            {
+                SkipSpace();
+                if (_pos >= _text.Length || !IsIdentifierStart(_text[_pos])) throw Syntax("expected a name after '.'");
+                name += "." + ReadIdentifier();
+            }
+            return name switch
+            {
+                "None" => new ConstantNode(null),
+                "True" => new ConstantNode(true),
+                "False" => new ConstantNode(false),
+                _ => Resolve(name),
+            };
+        }
+        throw Syntax($"unexpected '{c}'");
+    }
+
+    private Node Resolve(string name)
+    {
+        if (_customTypes is not null && _customTypes.TryGetValue(name, out var clr))
+        {
+            return new TypeNode(TypeSpecs.FromClrType(clr));
+        }
+        // `typing.X` and `dspy.X` resolve by importing the module in DSPy; both modules are known here.
+        var local = name.StartsWith("typing.", StringComparison.Ordinal) ? name["typing.".Length..]
+            : name.StartsWith("dspy.", StringComparison.Ordinal) ? name["dspy.".Length..]
+            : name;
+        var fromDspy = name.StartsWith("dspy.", StringComparison.Ordinal);
+        var fromTyping = name.StartsWith("typing.", StringComparison.Ordinal);
+        var bareName = !fromDspy && !fromTyping;
+
+        if (!fromDspy)
+        {
+            switch (local)
+            {
+                case "Any": return new TypeNode(TypeSpec.AnyType);
+                case "List" or "Dict" or "Set" or "FrozenSet" or "Tuple" or "Optional" or "Union" or "Literal":
+                    return new GenericNode(local);
+            }
+        }
+        if (bareName)
+        {
+            switch (local)
+            {
+                case "NoneType": return new TypeNode(TypeSpec.None);
+                case "str": return new TypeNode(TypeSpec.Str);
+                case "int": return new TypeNode(TypeSpec.Int);
+                case "float": return new TypeNode(TypeSpec.Float);
+                case "bool": return new TypeNode(TypeSpec.Bool);
+                case "list" or "dict" or "set" or "tuple" or "frozenset": return new GenericNode(local);
+                case "complex" or "bytes" or "bytearray": return new TypeNode(TypeSpec.Named(local));
+            }
+        }
+        if (!fromTyping)
+        {
+            switch (local)
+            {
+                case "Image": return new TypeNode(TypeSpec.ImageType);
+                case "History": return new TypeNode(TypeSpec.HistoryType);
+                case "ToolCalls": return new TypeNode(TypeSpec.ToolCallsType);
+                case "Tool": return new TypeNode(TypeSpec.ToolType);
+                case "Reasoning": return new TypeNode(TypeSpec.ReasoningType);
+                case "Code": return new GenericNode("Code");
+            }
+        }
+        // DSPy resolves the module first, so `mod.Foo` fails on `mod`, and a missing attribute of a known module
+        // fails as an attribute (its message names the module object; here just the module name).
+        if (fromDspy || fromTyping) throw new ArgumentException($"Unknown attribute: {local} on {(fromDspy ? "dspy" : "typing")}");
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        throw new ArgumentException($"Unknown name: {(dot < 0 ? name : name[..dot])}");
+    }
+
+    private TypeNode Subscript(Node target, List<Node> args)
+    {
+        if (target is not GenericNode g)
+        {
+            throw new ArgumentException($"Invalid type annotation '{_text.Trim()}': {Describe(target)} is not subscriptable.");
+        }
+        switch (g.Name)
+        {
+            case "Optional":
+                if (args.Count != 1) throw new ArgumentException("Optional must have exactly one type argument");
+                return new TypeNode(TypeSpec.Optional(AsType(args[0], _text)));
+            case "Union":
+                return new TypeNode(TypeSpec.UnionOf(args.Select(a => AsType(a, _text))));
+            case "Literal":
+                return new TypeNode(MakeLiteral(args));
+            case "Code":
+                if (args.Count != 1 || args[0] is not ConstantNode { Value: string language })
+                {
+                    throw new ArgumentException($"Invalid type annotation '{_text.Trim()}': Code[...] takes one language string.");
+                }
+                return new TypeNode(TypeSpec.CodeSubscript(language));
+        }
+        var types = args.Select(a => AsType(a, _text)).ToArray();
+        return g.Name switch
+        {
+            "list" or "List" => new TypeNode(TypeSpec.Generic(TypeKind.List, types)),
+            "dict" or "Dict" => new TypeNode(TypeSpec.Generic(TypeKind.Dict, types)),
+            "set" or "Set" => new TypeNode(TypeSpec.Generic(TypeKind.Set, types)),
+            "tuple" or "Tuple" => new TypeNode(TypeSpec.Generic(TypeKind.Tuple, types)),
+            "frozenset" or "FrozenSet" => new TypeNode(TypeSpec.NamedGeneric("frozenset", types)),
+            _ => throw new ArgumentException($"Invalid type annotation '{_text.Trim()}': {g.Name} is not subscriptable."),
+        };
+    }
+
+    private TypeSpec MakeLiteral(List<Node> args)
+    {
+        // typing.Literal flattens nested Literals and drops repeated values (True and 1 stay distinct).
+        var values = new List<object?>();
+        foreach (var a in args)
+        {
+            IEnumerable<object?> items = a switch
+            {
+                ConstantNode c => [c.Value],
+                TypeNode { Spec.Kind: TypeKind.Literal } t => t.Spec.LiteralValues,
+                _ => throw new ArgumentException($"Invalid type annotation '{_text.Trim()}': Literal values must be constants."),
+            };
+            foreach (var v in items)
+            {
+                if (!values.Any(x => Equals(x, v) && x?.GetType() == v?.GetType())) values.Add(v);
+            }
+        }
+        return TypeSpec.LiteralOf([.. values]);
+    }
+
+    private static TypeSpec AsType(Node node, string text) => node switch
+    {
+        TypeNode t => t.Spec,
+        // A None in type position is NoneType, as typing does in unions and Optional.
+        ConstantNode { Value: null } => TypeSpec.None,
+        // Bare typing generics (List, Dict...) render with empty brackets; builtins without brackets as their name.
+        GenericNode { Name: "List" } => TypeSpec.Generic(TypeKind.List, [], bare: true),
+        GenericNode { Name: "Dict" } => TypeSpec.Generic(TypeKind.Dict, [], bare: true),
+        GenericNode { Name: "Set" } => TypeSpec.Generic(TypeKind.Set, [], bare: true),
+        GenericNode { Name: "Tuple" } => TypeSpec.Generic(TypeKind.Tuple, [], bare: true),
+        GenericNode { Name: "FrozenSet" } => TypeSpec.NamedGeneric("frozenset", [], bare: true),
+        GenericNode { Name: "list" } => TypeSpec.BareList,
+        GenericNode { Name: "dict" } => TypeSpec.BareDict,
+        GenericNode { Name: "set" } => TypeSpec.Generic(TypeKind.Set, []),
+        GenericNode { Name: "tuple" } => TypeSpec.Generic(TypeKind.Tuple, []),
+        GenericNode { Name: "frozenset" } => TypeSpec.Named("frozenset"),
+        GenericNode { Name: "Code" } => TypeSpec.CodeOf(),
+        GenericNode g => throw new ArgumentException($"Invalid type annotation '{text.Trim()}': {g.Name} needs type arguments."),
+        ConstantNode c => throw new ArgumentException($"Invalid type annotation '{text.Trim()}': the constant {TypeSpec.LiteralToPython(c.Value)} is not a type."),
+        _ => throw new InvalidOperationException("Unknown annotation node."),
+    };
+
+    private static string Describe(Node node) => node switch
+    {
+        TypeNode t => t.Spec.PythonName,
+        ConstantNode c => TypeSpec.LiteralToPython(c.Value),
+        GenericNode g => g.Name,
+        _ => "?",
+    };
+
+    private string ReadString()
+    {
+        var quote = _text[_pos++];
+        var sb = new StringBuilder();
+        while (_pos < _text.Length && _text[_pos] != quote)
+        {
+            var c = _text[_pos++];
+            if (c != '\\')
+            {
+                sb.Append(c);
+                continue;
+            }
+            if (_pos >= _text.Length) break;
+            var e = _text[_pos++];
+            sb.Append(e switch
+            {
+                'n' => '\n',
+                't' => '\t',
+                'r' => '\r',
+                '0' => '\0',
+                _ => e, // \\, \', \" and unknown escapes keep the escaped character
+            });
+        }
+        if (_pos >= _text.Length) throw Syntax("unterminated string literal");
+        _pos++;
+        return sb.ToString();
+    }
+
+    private long ReadNumber()
+    {
+        var start = _pos;
+        while (_pos < _text.Length && (char.IsAsciiDigit(_text[_pos]) || _text[_pos] == '_')) _pos++;
+        var digits = _text[start.._pos].Replace("_", "", StringComparison.Ordinal);
+        if (_pos < _text.Length && (_text[_pos] == '.' || char.IsAsciiLetter(_text[_pos])))
+        {
+            throw new ArgumentException($"Invalid type annotation '{_text.Trim()}': only integer, string, boolean and None constants are supported.");
+        }
+        return long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+
+    private string ReadIdentifier()
+    {
+        var start = _pos;
+        while (_pos < _text.Length && IsIdentifierPart(_text[_pos])) _pos++;
+        return _text[start.._pos];
+    }
+
+    internal static bool IsIdentifierStart(char c) => c == '_' || char.IsLetter(c);
+
+    internal static bool IsIdentifierPart(char c) => c == '_' || char.IsLetterOrDigit(c) || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark
+        or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.ConnectorPunctuation;
+
+    private void SkipSpace()
+    {
+        while (_pos < _text.Length && char.IsWhiteSpace(_text[_pos])) _pos++;
+    }
+
+    private bool Peek(char c) => _pos < _text.Length && _text[_pos] == c;
+
+    private bool TryConsume(char c)
+    {
+        SkipSpace();
+        if (!Peek(c)) return false;
+        _pos++;
+        return true;
+    }
+
+    private void Expect(char c)
+    {
+        if (!TryConsume(c)) throw Syntax($"expected '{c}'");
+    }
+
+    private ArgumentException Syntax(string what) => new($"Invalid type annotation '{_text.Trim()}': {what}.");
+}
