@@ -134,8 +134,9 @@ internal sealed class SimSolver(SimOptions options)
     private (object?, string)? FromDemos(SimField field, List<Ranked> ranked, string query, SimRandom rng, double temperature)
     {
         var numbers = SimText.Numbers(query);
-        var numeric = field.Kind is SimValueKind.Int or SimValueKind.Float
-            || (field.Kind == SimValueKind.Str && numbers.Count > 0 && ranked.All(r => SimText.TryParseNumber(r.Demo.Outputs[field.Name], out _)));
+        // A numeric answer to a question with numbers is computed, not copied; without numbers in the input it is copied.
+        var numeric = numbers.Count > 0 && (field.Kind is SimValueKind.Int or SimValueKind.Float
+            || (field.Kind == SimValueKind.Str && ranked.All(r => SimText.TryParseNumber(r.Demo.Outputs[field.Name], out _))));
         if (numeric) return FromDemoPattern(field, ranked, numbers, rng, temperature);
 
         var pool = ranked.Take(temperature > 0 ? options.SamplingNeighbours : 1).ToList();
