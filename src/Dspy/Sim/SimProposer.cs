@@ -28,6 +28,9 @@ internal static partial class SimProposer
     [GeneratedRegex(@"should (?:have been|be)\s+(?<v>.+?)\s*(?:[.;](?:\s|$)|\n|$)", RegexOptions.IgnoreCase)]
     private static partial Regex ShouldBeRegex();
 
+    [GeneratedRegex(@"[,.;:!?()\[\]{}""“”]|\s[-–]\s|\n")]
+    private static partial Regex ClauseRegex();
+
     [GeneratedRegex(@"^# Example \d+\s*$", RegexOptions.Multiline)]
     private static partial Regex ExampleHeaderRegex();
 
@@ -167,12 +170,15 @@ internal static partial class SimProposer
     /// absent from cases of other answers, made of content words (no numbers, no names).</summary>
     private static string? BestPhrase(IReadOnlyList<Case> cases, List<string> keys, int index, SimRandom rng, double temperature)
     {
-        var words = SimText.Words(cases[index].Input);
         var scored = new Dictionary<string, double>(StringComparer.Ordinal);
-        for (var n = 1; n <= 4; n++)
+        // Phrases never cross punctuation: a clause boundary usually separates the signal from filler.
+        foreach (var segment in ClauseRegex().Split(cases[index].Input))
         {
-            for (var s = 0; s + n <= words.Count; s++)
+            var words = SimText.Words(segment);
+            for (var n = 1; n <= 4; n++)
             {
+                for (var s = 0; s + n <= words.Count; s++)
+                {
                 var gram = words.Skip(s).Take(n).ToList();
                 if (gram.Any(w => w.Any(char.IsDigit) || (char.IsUpper(w[0]) && w != "I" && s > 0))) continue;
                 var lower = gram.Select(w => w.ToLowerInvariant()).ToList();
@@ -191,6 +197,7 @@ internal static partial class SimProposer
                 if (conflict) continue;
                 var boundaryStops = (SimText.StopWords.Contains(lower[0]) ? 1 : 0) + (SimText.StopWords.Contains(lower[^1]) ? 1 : 0);
                 scored[phrase] = support * 10 + content * 3 + Math.Min(n, 3) - (n > 3 ? 2 : 0) - boundaryStops * 2;
+                }
             }
         }
         if (scored.Count == 0) return null;

@@ -16,6 +16,7 @@ internal static partial class SimText
         "about", "what", "how", "which", "who", "when", "where", "why", "can", "could", "would", "will", "should",
         "please", "hi", "hello", "hey", "thanks", "thank", "just", "some", "any", "all", "them", "has", "have", "had",
         "not", "no", "yes", "up", "out", "get", "need", "want", "like", "also", "then", "than", "too", "very",
+        "it's", "i'm", "i'd", "i've", "that's",
     };
 
     [GeneratedRegex(@"-?\d+(?:\.\d+)?")]

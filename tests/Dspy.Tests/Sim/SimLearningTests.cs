@@ -79,4 +79,42 @@ public sealed class SimLearningTests(ITestOutputHelper output)
         Assert.True(one >= zero + 0.4, $"1 demo {one} vs none {zero}");
         Assert.True(rules >= zero + 0.3, $"rules {rules} vs none {zero}");
     }
+    [Fact]
+    public void Gepa_style_reflection_loop_improves_intent_accuracy()
+    {
+        var train = SampleData.Load("intent", "train");
+        var dev = SampleData.Load("intent", "dev").Take(200).ToList();
+        var label = LabelField(IntentSampleGenerator.Labels);
+        var sim = new SimChatClient();
+        var instruction = "Classify the customer's message into its intent.";
+        string Predict(string instr, string text) =>
+            DspyPrompts.ParseChat(sim.Complete(DspyPrompts.Build(PFormat.Chat, [Text], [label], instr, [], new() { ["text"] = text }))).GetValueOrDefault("label", "");
+
+        var before = Accuracy(sim, dev, Text, label, "text", "label", instruction, _ => []);
+        var accepted = 0;
+        for (var iteration = 0; iteration < 40; iteration++)
+        {
+            var batch = train.Skip(iteration * 3).Take(3).ToList();
+            var outputs = batch.Select(r => Predict(instruction, r["text"])).ToList();
+            var score = batch.Zip(outputs).Count(p => p.First["label"] == p.Second);
+            if (score == batch.Count) continue;
+            var records = string.Concat(batch.Select((r, i) =>
+                $"# Example {i + 1}\n## Inputs\n### text\n{r["text"]}\n\n## Generated Outputs\n### label\n{outputs[i]}\n\n## Feedback\n"
+                + (outputs[i] == r["label"] ? "Correct." : $"Incorrect. The correct label is {r["label"]}.") + "\n\n"));
+            var prompt = "I provided an assistant with the following instructions to perform a task for me:\n```\n" + instruction + "\n```\n\n"
+                + "The following are examples of different task inputs provided to the assistant along with the assistant's response for each of them, and some feedback on how the assistant's response could be better:\n```\n"
+                + records + "\n```\n\nYour task is to write a new instruction for the assistant.\n\nProvide the new instructions within ``` blocks.";
+            var reply = sim.Complete([new ChatMessage(ChatRole.User, prompt)]);
+            var candidate = reply[(reply.IndexOf("```", StringComparison.Ordinal) + 3)..reply.LastIndexOf("```", StringComparison.Ordinal)].Trim('\n');
+            var newScore = batch.Count(r => Predict(candidate, r["text"]) == r["label"]);
+            if (newScore > score)
+            {
+                instruction = candidate;
+                accepted++;
+            }
+        }
+        var after = Accuracy(sim, dev, Text, label, "text", "label", instruction, _ => []);
+        output.WriteLine($"GEPA-style loop on sim (40 iterations of 3 examples, {accepted} accepted): dev accuracy {before:P1} -> {after:P1}");
+        Assert.True(after >= before + 0.25, $"reflection loop {before} -> {after}");
+    }
 }
