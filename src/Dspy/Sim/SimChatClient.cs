@@ -100,7 +100,8 @@ public sealed class SimChatClient : IChatClient
         var key = RequestKey(messages, options);
         var temperature = options?.Temperature is { } t ? Math.Max(0, (double)t) : 0.0;
         var malformed = Options.MalformedRate > 0 && SimRandom.FromText(key + "|malformed").Chance(Options.MalformedRate);
-        var rng = SimRandom.FromText(key + "|solve");
+        // Greedy decoding (temperature 0) does not depend on rollout_id, choice_index or seed: only the messages count.
+        var rng = SimRandom.FromText((temperature > 0 ? key : RequestKey(messages, null)) + "|solve");
 
         var prompt = SimPromptParser.Parse(messages, options?.ResponseFormat);
         var format = prompt.Format;

@@ -139,6 +139,8 @@ internal sealed class SimSolver(SimOptions options)
             || (field.Kind == SimValueKind.Str && ranked.All(r => SimText.TryParseNumber(r.Demo.Outputs[field.Name], out _))));
         if (numeric) return FromDemoPattern(field, ranked, numbers, rng, temperature);
 
+        if (field.Kind == SimValueKind.Choice && field.Choices.Count > 0) return FromDemoVotes(field, ranked, query, rng, temperature);
+
         var pool = ranked.Take(temperature > 0 ? options.SamplingNeighbours : 1).ToList();
         var pick = pool[0];
         if (pool.Count > 1)
@@ -152,6 +154,57 @@ internal sealed class SimSolver(SimOptions options)
         if (value is null) return null;
         var reason = $"The most similar example (similarity {pick.Similarity.ToString("0.00", CultureInfo.InvariantCulture)}) had {field.Name} {SimValues.ToPromptText(value)}, so I answer the same.";
         return (value, reason);
+    }
+
+    /// <summary>
+    /// Scores each choice by the similarity of its most similar demo plus <see cref="PriorWeight"/> times its keyword
+    /// prior, so a close demo decides, while weakly similar demos do not override what the input itself says.
+    /// </summary>
+    private static (object?, string)? FromDemoVotes(SimField field, List<Ranked> ranked, string query, SimRandom rng, double temperature)
+    {
+        var prior = PriorScores(field, query);
+        var best = new Ranked?[field.Choices.Count];
+        foreach (var r in ranked)
+        {
+            var choice = SimValues.MatchChoice(field, r.Demo.Outputs[field.Name]);
+            var i = choice is null ? -1 : IndexOf(field.Choices, choice);
+            if (i >= 0 && best[i] is null) best[i] = r;
+        }
+        var scores = field.Choices.Select((_, i) => (best[i]?.Similarity ?? 0) + PriorWeight * prior[i]).ToList();
+        var max = scores.Max();
+        var weights = scores.Select(x => Math.Exp((x - max) / (0.1 * Math.Max(temperature, 0.02)))).ToList();
+        var pick = SampleIndex(weights, rng);
+        var value = field.Choices[pick];
+        var demo = best[pick];
+        var reason = demo is not null && demo.Similarity >= PriorWeight * prior[pick]
+            ? $"The most similar example (similarity {demo.Similarity.ToString("0.00", CultureInfo.InvariantCulture)}) had {field.Name} {value}, so I answer the same."
+            : prior[pick] > 0
+                ? $"No example is close, but the words of \"{value}\" appear in the input, so I answer {value}."
+                : $"No example is close and nothing in the input points to a choice, so I guess {value}.";
+        return (value, reason);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> items, string item)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] == item) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>How much the keyword prior counts next to demo similarity (a cosine in [0, 1]).</summary>
+    private const double PriorWeight = 0.3;
+
+    /// <summary>Per choice: the fraction of its words (crudely stemmed) that appear in the input.</summary>
+    private static List<double> PriorScores(SimField field, string query)
+    {
+        var stems = SimText.Tokens(query).Select(SimText.Stem).ToHashSet(StringComparer.Ordinal);
+        return field.Choices.Select(c =>
+        {
+            var words = SimText.LabelWords(c);
+            return words.Count == 0 ? 0 : words.Count(w => stems.Contains(SimText.Stem(w))) / (double)words.Count;
+        }).ToList();
     }
 
     /// <summary>Finds the arithmetic pattern that explains the most similar demos (weight similarity^4) and applies it.</summary>
@@ -185,12 +238,7 @@ internal sealed class SimSolver(SimOptions options)
         {
             case SimValueKind.Choice when field.Choices.Count > 0:
             {
-                var stems = SimText.Tokens(query).Select(SimText.Stem).ToHashSet(StringComparer.Ordinal);
-                var scores = field.Choices.Select(c =>
-                {
-                    var words = SimText.LabelWords(c);
-                    return words.Count == 0 ? 0 : words.Count(w => stems.Contains(SimText.Stem(w))) / (double)words.Count;
-                }).ToList();
+                var scores = PriorScores(field, query);
                 var weights = scores.Select(s => Math.Exp((s - scores.Max()) / (0.1 * Math.Max(temperature, 0.05)))).ToList();
                 var pick = field.Choices[SampleIndex(weights, rng)];
                 return (pick, scores.Max() > 0

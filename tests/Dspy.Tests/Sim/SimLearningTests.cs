@@ -46,11 +46,13 @@ public sealed class SimLearningTests(ITestOutputHelper output)
 
         var zero = Accuracy(sim, dev, Text, label, "text", "label", basic, _ => []);
         var knn = Accuracy(sim, dev, Text, label, "text", "label", basic, q => Nearest(similarity, train, "text", "label", q, 8));
+        var fixedDemos = train.Skip(300).Take(8).Select(r => (new Dictionary<string, string> { ["text"] = r["text"] }, new Dictionary<string, string> { ["label"] = r["label"] })).ToList();
+        var random8 = Accuracy(sim, dev, Text, label, "text", "label", basic, _ => fixedDemos);
         var cases = train.Take(300).Select(r => new SimProposer.Case(r["text"], r["label"])).ToList();
         var ruled = SimProposer.Induce(basic, cases, "text", "label", new SimRandom(1), 0);
         var rules = Accuracy(sim, dev, Text, label, "text", "label", ruled, _ => []);
         var both = Accuracy(sim, dev, Text, label, "text", "label", ruled, q => Nearest(similarity, train, "text", "label", q, 8));
-        output.WriteLine($"intent dev ({dev.Count}) on sim: no demos {zero:P1}, 8 nearest demos {knn:P1}, induced rules ({ruled.Split('\n').Length} lines) {rules:P1}, rules + 8 demos {both:P1}");
+        output.WriteLine($"intent dev ({dev.Count}) on sim: no demos {zero:P1}, 8 fixed random demos {random8:P1}, 8 nearest demos {knn:P1}, induced rules ({ruled.Split('\n').Length} lines) {rules:P1}, rules + 8 demos {both:P1}");
 
         Assert.True(zero > 1.0 / 24, $"zero-shot {zero} should beat chance");
         Assert.True(knn >= zero + 0.3, $"8 demos {knn} vs none {zero}");
