@@ -34,7 +34,7 @@ internal static partial class SimProposer
     [GeneratedRegex(@"^# Example \d+\s*$", RegexOptions.Multiline)]
     private static partial Regex ExampleHeaderRegex();
 
-    [GeneratedRegex(@"^(?<prefix>[A-Z][A-Za-z ]{0,40}):\s?(?<value>.*)$")]
+    [GeneratedRegex(@"^(?<prefix>[A-Za-z][A-Za-z0-9 _'()-]{0,40}):\s?(?<value>.*)$")]
     private static partial Regex PrefixLineRegex();
 
     /// <summary>Answers GEPA's "I provided an assistant with the following instructions ..." prompt.</summary>
@@ -74,23 +74,15 @@ internal static partial class SimProposer
         var basic = prompt.Inputs.GetValueOrDefault("basic_instruction") ?? prompt.Inputs.GetValueOrDefault("instruction") ?? "";
         var cases = new List<Case>();
         string? inputName = null, outputName = null;
-        var demos = prompt.Inputs.GetValueOrDefault("task_demos") ?? "";
-        foreach (var block in demos.Split("\n\n"))
+        foreach (var pairs in DemoGroups(prompt.Inputs.GetValueOrDefault("task_demos") ?? ""))
         {
-            var pairs = new List<(string Key, string Value)>();
-            foreach (var line in block.Split('\n'))
-            {
-                var m = PrefixLineRegex().Match(line);
-                if (m.Success) pairs.Add((m.Groups["prefix"].Value, m.Groups["value"].Value));
-                else if (pairs.Count > 0) pairs[^1] = (pairs[^1].Key, pairs[^1].Value + "\n" + line);
-            }
             if (pairs.Count < 2) continue;
             var output = pairs[^1];
             var ins = pairs.Take(pairs.Count - 1).Where(p => !p.Key.Equals("Reasoning", StringComparison.OrdinalIgnoreCase)).ToList();
             if (ins.Count == 0) continue;
             inputName ??= ins.Count == 1 ? FieldName(ins[0].Key) : null;
             outputName ??= FieldName(output.Key);
-            cases.Add(new Case(string.Join("\n", ins.Select(p => p.Value)), output.Value.Trim()));
+            cases.Add(new Case(string.Join("\n", ins.Select(p => p.Value.Trim())), output.Value.Trim()));
         }
         var instruction = Induce(basic, cases, inputName, outputName, rng, temperature);
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -105,6 +97,33 @@ internal static partial class SimProposer
             };
         }
         return new SimSolution(values, "");
+    }
+
+    /// <summary>
+    /// Splits MIPROv2's <c>task_demos</c> (<c>Prefix: value</c> lines per field, demos one after another, with or
+    /// without blank lines between them) into demos: a demo starts whenever the first demo's first prefix comes again.
+    /// </summary>
+    internal static List<List<(string Key, string Value)>> DemoGroups(string taskDemos)
+    {
+        var groups = new List<List<(string Key, string Value)>>();
+        string? firstKey = null;
+        foreach (var line in taskDemos.Split('\n'))
+        {
+            var m = PrefixLineRegex().Match(line);
+            if (m.Success)
+            {
+                var key = m.Groups["prefix"].Value.Trim();
+                firstKey ??= key;
+                if (key == firstKey || groups.Count == 0) groups.Add([]);
+                groups[^1].Add((key, m.Groups["value"].Value));
+            }
+            else if (groups.Count > 0 && groups[^1].Count > 0)
+            {
+                var last = groups[^1][^1];
+                groups[^1][^1] = (last.Key, last.Value + "\n" + line);
+            }
+        }
+        return groups.Select(g => g.Select(p => (p.Key, p.Value.Trim())).ToList()).ToList();
     }
 
     /// <summary>Keeps the current instruction and its rules, and adds a rule for each case the rules get wrong.</summary>

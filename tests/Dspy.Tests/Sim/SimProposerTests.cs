@@ -61,7 +61,8 @@ public sealed class SimProposerTests
             new PField("dataset_description", "str"), new PField("task_demos", "str"), new PField("basic_instruction", "str"), new PField("tip", "str"),
         };
         var outputs = new[] { new PField("proposed_instruction", "str") };
-        const string demos = "Text: get me wheels to drive around Rome\nLabel: rent_car\n\nText: find me somewhere to stay in Oslo\nLabel: book_hotel\n\n";
+        // GroundedProposer appends each demo's "Prefix: value" lines followed by a single newline.
+        const string demos = "Text: get me wheels to drive around Rome\nLabel: rent_car\nText: find me somewhere to stay in Oslo\nLabel: book_hotel\n";
         var messages = DspyPrompts.Build(PFormat.Chat, inputs, outputs, "Use the information below to learn about a task that we are trying to solve using calls to an LM, then generate a new instruction that will be used to prompt a Language Model to better solve the task.", [],
             new() { ["dataset_description"] = "Customer messages.", ["task_demos"] = demos, ["basic_instruction"] = "Classify the intent.", ["tip"] = "Keep the instruction clear and concise." });
         var sim = new SimChatClient();
@@ -71,6 +72,17 @@ public sealed class SimProposerTests
         Assert.Contains("If the text mentions", proposed, StringComparison.Ordinal);
         Assert.Contains("label is rent_car", proposed, StringComparison.Ordinal);
         Assert.Contains("label is book_hotel", proposed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Task_demos_split_into_demos_with_or_without_blank_lines()
+    {
+        var tight = SimProposer.DemoGroups("Question: 1 + 1?\nReasoning: add\nAnswer: 2\nQuestion: 2 + 2?\nReasoning: add\nAnswer: 4\n");
+        var loose = SimProposer.DemoGroups("Question: 1 + 1?\nReasoning: add\nAnswer: 2\n\nQuestion: 2 + 2?\nReasoning: add\nAnswer: 4\n\n");
+        Assert.Equal(2, tight.Count);
+        Assert.Equal(2, loose.Count);
+        Assert.Equal(("Answer", "4"), tight[1][2]);
+        Assert.Equal("Answer", loose[1][2].Key);
     }
 
     [Fact]
