@@ -12,7 +12,7 @@ namespace Dspy;
 /// stated in the instructions, learns in context from the most similar demo, and otherwise falls back to a weak
 /// guess. As a proposal or reflection LM (GEPA, MIPROv2) it writes such rules from examples. Everything random is
 /// seeded from the request (messages, temperature, seed, <c>rollout_id</c>, <c>choice_index</c>), never from call
-/// order or time. See docs/sim.md.
+/// order or time; at temperature 0 the answer depends on the messages alone. See docs/sim.md.
 /// </summary>
 public sealed class SimChatClient : IChatClient
 {
