@@ -38,13 +38,13 @@ public sealed class SimChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var list = messages.ToList();
-        var (text, usage, id) = Generate(list, options);
+        var (text, usage, id, finish) = Generate(list, options);
         await DelayAsync(cancellationToken).ConfigureAwait(false);
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
         {
             ModelId = options?.ModelId ?? Options.ModelId,
             Usage = usage,
-            FinishReason = ChatFinishReason.Stop,
+            FinishReason = finish,
             ResponseId = id,
         };
     }
@@ -55,7 +55,7 @@ public sealed class SimChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var list = messages.ToList();
-        var (text, usage, id) = Generate(list, options);
+        var (text, usage, id, finish) = Generate(list, options);
         await DelayAsync(cancellationToken).ConfigureAwait(false);
         var modelId = options?.ModelId ?? Options.ModelId;
         for (var i = 0; i < text.Length; i += Options.StreamChunkChars)
@@ -69,7 +69,7 @@ public sealed class SimChatClient : IChatClient
             ModelId = modelId,
             ResponseId = id,
             MessageId = id,
-            FinishReason = ChatFinishReason.Stop,
+            FinishReason = finish,
         };
     }
 
@@ -95,7 +95,7 @@ public sealed class SimChatClient : IChatClient
         return Generate(messages, options).Text;
     }
 
-    private (string Text, UsageDetails Usage, string Id) Generate(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
+    private (string Text, UsageDetails Usage, string Id, ChatFinishReason Finish) Generate(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
         var key = RequestKey(messages, options);
         var temperature = options?.Temperature is { } t ? Math.Max(0, (double)t) : 0.0;
@@ -125,11 +125,24 @@ public sealed class SimChatClient : IChatClient
             text = SimResponseWriter.Render(prompt, format, solution, malformed);
         }
 
+        var finish = ChatFinishReason.Stop;
+        // Like a hosted model: output ends before the first stop sequence, and at max_tokens with finish reason "length".
+        foreach (var stop in options?.StopSequences ?? [])
+        {
+            var at = string.IsNullOrEmpty(stop) ? -1 : text.IndexOf(stop, StringComparison.Ordinal);
+            if (at >= 0) text = text[..at];
+        }
+        if (options?.MaxOutputTokens is { } max && max >= 0 && SimTokenCounter.Count(text) > max)
+        {
+            text = text[..SimTokenCounter.Tokenizer.GetIndexByTokenCount(text, max, out _, out _)];
+            finish = ChatFinishReason.Length;
+        }
+
         var input = SimTokenCounter.CountPrompt(messages);
         var output = SimTokenCounter.Count(text);
         var usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = input + output };
         var id = "sim-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..24];
-        return (text, usage, id);
+        return (text, usage, id, finish);
     }
 
     /// <summary>The canonical text of everything that may change the answer; hashed to seed all randomness.</summary>

@@ -72,6 +72,22 @@ public sealed class SimBehaviourTests
     }
 
     [Fact]
+    public async Task Max_tokens_truncates_with_finish_reason_length_and_stop_sequences_cut()
+    {
+        var sim = new SimChatClient();
+        var full = await sim.GetResponseAsync(AmbiguousPrompt());
+        var cut = await sim.GetResponseAsync(AmbiguousPrompt(), new ChatOptions { MaxOutputTokens = 3 });
+        Assert.Equal(ChatFinishReason.Length, cut.FinishReason);
+        Assert.Equal(3, cut.Usage!.OutputTokenCount);
+        Assert.StartsWith(cut.Text, full.Text, StringComparison.Ordinal);
+        Assert.True(cut.Text.Length < full.Text.Length);
+
+        var stopped = await sim.GetResponseAsync(AmbiguousPrompt(), new ChatOptions { StopSequences = ["[[ ## completed"] });
+        Assert.Equal(ChatFinishReason.Stop, stopped.FinishReason);
+        Assert.Equal(full.Text[..full.Text.IndexOf("[[ ## completed", StringComparison.Ordinal)], stopped.Text);
+    }
+
+    [Fact]
     public async Task Malformed_rate_one_breaks_every_format()
     {
         var sim = new SimChatClient(new SimOptions { MalformedRate = 1.0 });
