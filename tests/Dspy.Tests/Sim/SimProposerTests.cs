@@ -86,6 +86,20 @@ public sealed class SimProposerTests
     }
 
     [Fact]
+    public async Task Simba_style_advice_writes_a_rule_per_module()
+    {
+        var inputs = new[] { new PField("program_inputs", "str"), new PField("worse_program_trajectory", "str"), new PField("better_program_trajectory", "str"), new PField("module_names", "list[str]") };
+        var outputs = new[] { new PField("discussion", "str"), new PField("module_advice", "dict[str, str]") };
+        const string better = "[\n  {\n    \"module_name\": \"classify\",\n    \"inputs\": {\n      \"text\": \"get me wheels to drive around Rome\"\n    },\n    \"outputs\": {\n      \"label\": \"rent_car\"\n    }\n  }\n]";
+        var messages = DspyPrompts.Build(PFormat.Chat, inputs, outputs, "Offer advice.", [],
+            new() { ["program_inputs"] = "{}", ["worse_program_trajectory"] = "[]", ["better_program_trajectory"] = better, ["module_names"] = "[\"classify\"]" });
+        var parsed = DspyPrompts.ParseChat((await new SimChatClient().GetResponseAsync(messages)).Text);
+        var advice = Assert.IsType<Dictionary<string, object?>>(ValueModel.ParseJson(parsed["module_advice"]));
+        var rule = Assert.IsType<string>(advice["classify"]);
+        Assert.Matches("^If the text mentions \"[a-z ]+\", label is rent_car\\.$", rule);
+    }
+
+    [Fact]
     public void Gold_is_read_from_common_feedback_forms()
     {
         Assert.Equal("rent_car", SimProposer.GoldFrom("The correct answer is `rent_car`.", "x"));
