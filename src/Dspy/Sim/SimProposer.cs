@@ -31,6 +31,9 @@ internal static partial class SimProposer
     [GeneratedRegex(@"[,.;:!?()\[\]{}""“”]|\s[-–]\s|\n")]
     private static partial Regex ClauseRegex();
 
+    [GeneratedRegex(@"Instruction #(?<n>\d+): (?<text>.*?)\n\s*Prefix #\k<n>: .*?\n\s*Resulting Score #\k<n>: (?<score>[-\d.]+)", RegexOptions.Singleline)]
+    private static partial Regex AttemptRegex();
+
     [GeneratedRegex(@"^# Example \d+\s*$", RegexOptions.Multiline)]
     private static partial Regex ExampleHeaderRegex();
 
@@ -71,7 +74,8 @@ internal static partial class SimProposer
     public static SimSolution? TryPropose(SimPrompt prompt, SimRandom rng, double temperature)
     {
         if (!prompt.OutputFields.Any(f => f.Name == "proposed_instruction")) return null;
-        var basic = prompt.Inputs.GetValueOrDefault("basic_instruction") ?? prompt.Inputs.GetValueOrDefault("instruction") ?? "";
+        var basic = prompt.Inputs.GetValueOrDefault("basic_instruction") ?? prompt.Inputs.GetValueOrDefault("instruction")
+            ?? BestAttempts(prompt.Inputs.GetValueOrDefault("attempted_instructions") ?? "") ?? "";
         var cases = new List<Case>();
         string? inputName = null, outputName = null;
         foreach (var pairs in DemoGroups(prompt.Inputs.GetValueOrDefault("task_demos") ?? ""))
@@ -124,6 +128,24 @@ internal static partial class SimProposer
             }
         }
         return groups.Select(g => g.Select(p => (p.Key, p.Value.Trim())).ToList()).ToList();
+    }
+
+    /// <summary>
+    /// COPRO's attempt history (<c>Instruction #i: ...</c>, <c>Prefix #i: ...</c>, <c>Resulting Score #i: ...</c>):
+    /// the best-scoring instruction, with the rules of the runner-up added (a crossover of the two best).
+    /// </summary>
+    internal static string? BestAttempts(string attempts)
+    {
+        var found = AttemptRegex().Matches(attempts)
+            .Select(m => (Text: m.Groups["text"].Value.Trim(), Score: SimText.TryParseNumber(m.Groups["score"].Value, out var v) ? v : double.NegativeInfinity))
+            .OrderByDescending(a => a.Score).ToList();
+        if (found.Count == 0) return null;
+        var best = found[0].Text;
+        if (found.Count == 1) return best;
+        var extra = found[1].Text.Split('\n')
+            .Where(l => SimRuleParser.TryParseRule(l) is not null && !best.Contains(l.Trim(), StringComparison.Ordinal))
+            .Select(l => l.Trim()).ToList();
+        return extra.Count == 0 ? best : best + "\n" + string.Join("\n", extra);
     }
 
     /// <summary>Keeps the current instruction and its rules, and adds a rule for each case the rules get wrong.</summary>

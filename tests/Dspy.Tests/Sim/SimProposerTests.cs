@@ -100,6 +100,15 @@ public sealed class SimProposerTests
     }
 
     [Fact]
+    public void Copro_attempts_keep_the_best_and_add_the_runner_up_rules()
+    {
+        const string attempts = "Instruction #1: Classify.\nIf the text mentions \"plane\", label is book_flight.\nPrefix #1: Label:\nResulting Score #1: 40.0\n"
+            + "Instruction #2: Classify it.\nIf the text mentions \"room\", label is book_hotel.\nPrefix #2: Label:\nResulting Score #2: 55.5";
+        var merged = SimProposer.BestAttempts(attempts);
+        Assert.Equal("Classify it.\nIf the text mentions \"room\", label is book_hotel.\nIf the text mentions \"plane\", label is book_flight.", merged);
+    }
+
+    [Fact]
     public void Gold_is_read_from_common_feedback_forms()
     {
         Assert.Equal("rent_car", SimProposer.GoldFrom("The correct answer is `rent_car`.", "x"));
