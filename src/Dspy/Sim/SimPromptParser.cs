@@ -21,17 +21,11 @@ internal static partial class SimPromptParser
     private const string Objective = "In adhering to this structure, your objective is: ";
     private const string JsonOutputs = "Outputs will be a JSON object with the following fields.";
 
-    [GeneratedRegex(@"^\[\[ ## (\w+) ## \]\]")]
-    private static partial Regex MarkerRegex();
-
     [GeneratedRegex(@"^\d+\. `(\w+)` \(")]
     private static partial Regex FieldLineRegex();
 
     [GeneratedRegex(@"\{(\w+)\}\s+# note: the value you produce (.+)")]
     private static partial Regex NoteRegex();
-
-    [GeneratedRegex(@"<(\w+)>(.*?)</\1>", RegexOptions.Singleline)]
-    private static partial Regex XmlTagRegex();
 
     /// <summary>Parses the messages of one request.</summary>
     public static SimPrompt Parse(IReadOnlyList<ChatMessage> messages, ChatResponseFormat? responseFormat)
@@ -82,14 +76,14 @@ internal static partial class SimPromptParser
         for (var i = 0; i + 1 < lastUserIndex; i += 2)
         {
             if (rest[i].Role != ChatRole.User || rest[i + 1].Role != ChatRole.Assistant) continue;
-            var demoIn = ReadValues(format, rest[i].Text, inputs, isFinalUser: false);
-            var demoOut = ReadValues(format, rest[i + 1].Text, outputs, isFinalUser: false);
+            var demoIn = SimMessageReader.ReadValues(format, rest[i].Text, inputs, isFinalUser: false);
+            var demoOut = SimMessageReader.ReadValues(format, rest[i + 1].Text, outputs, isFinalUser: false);
             demos.Add(new SimDemo(demoIn, demoOut));
         }
 
         var current = format is SimFormat.Reflection or SimFormat.Plain
             ? new Dictionary<string, string>(StringComparer.Ordinal)
-            : ReadValues(format, lastUser, inputs, isFinalUser: true);
+            : SimMessageReader.ReadValues(format, lastUser, inputs, isFinalUser: true);
         return new SimPrompt(format, inputs, outputs, instructions, demos, current, lastUser);
     }
 
@@ -299,132 +293,5 @@ internal static partial class SimPromptParser
     {
         var lines = text.Split('\n').Select(l => l.StartsWith("        ", StringComparison.Ordinal) ? l[8..] : l.TrimStart());
         return string.Join("\n", lines).Trim();
-    }
-
-    /// <summary>Reads field values out of a user or assistant message in the given format.</summary>
-    internal static Dictionary<string, string> ReadValues(SimFormat format, string text, IReadOnlyList<SimField> fields, bool isFinalUser)
-    {
-        var values = format switch
-        {
-            SimFormat.Xml => ReadXml(text),
-            SimFormat.TwoStep => ReadNameValueLines(text, fields),
-            SimFormat.Json => text.TrimStart().StartsWith('{') ? ReadJson(text) : ReadMarkers(text),
-            _ => ReadMarkers(text),
-        };
-        if (isFinalUser && values.Count > 0)
-        {
-            var last = values.Keys.Last();
-            values[last] = StripReminder(values[last]);
-        }
-        foreach (var key in values.Keys.ToList())
-        {
-            if (values[key].StartsWith(NotSupplied, StringComparison.Ordinal)) values.Remove(key);
-        }
-        return values;
-    }
-
-    private static string StripReminder(string value)
-    {
-        foreach (var reminder in new[] { ChatReminder, JsonReminder })
-        {
-            var at = value.IndexOf(reminder, StringComparison.Ordinal);
-            if (at >= 0) value = value[..at];
-        }
-        return value.Trim();
-    }
-
-    /// <summary>DSPy's ChatAdapter section split: a line starting with a marker opens a section; first one wins.</summary>
-    internal static Dictionary<string, string> ReadMarkers(string text)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? current = null;
-        var sb = new StringBuilder();
-        void Flush()
-        {
-            if (current is not null && current != "completed" && !values.ContainsKey(current)) values[current] = sb.ToString().Trim();
-            sb.Clear();
-        }
-        foreach (var line in text.Split('\n'))
-        {
-            var m = MarkerRegex().Match(line.Trim());
-            if (m.Success)
-            {
-                Flush();
-                current = m.Groups[1].Value;
-                sb.Append(line.Trim()[m.Length..]).Append('\n');
-            }
-            else if (current is not null)
-            {
-                sb.Append(line).Append('\n');
-            }
-        }
-        Flush();
-        return values;
-    }
-
-    private static Dictionary<string, string> ReadXml(string text)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (Match m in XmlTagRegex().Matches(text))
-        {
-            var name = m.Groups[1].Value;
-            if (values.ContainsKey(name)) continue;
-            values[name] = m.Groups[2].Value.Trim().Replace("&lt;", "<", StringComparison.Ordinal).Replace("&gt;", ">", StringComparison.Ordinal).Replace("&amp;", "&", StringComparison.Ordinal);
-        }
-        return values;
-    }
-
-    private static Dictionary<string, string> ReadJson(string text)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return values;
-            foreach (var p in doc.RootElement.EnumerateObject())
-            {
-                values[p.Name] = p.Value.ValueKind switch
-                {
-                    JsonValueKind.String => p.Value.GetString()!,
-                    JsonValueKind.True => "True",
-                    JsonValueKind.False => "False",
-                    _ => p.Value.GetRawText(),
-                };
-            }
-        }
-        catch (JsonException)
-        {
-            // An unreadable demo contributes nothing.
-        }
-        return values;
-    }
-
-    /// <summary>TwoStepAdapter's <c>name: value</c> blocks: a line starting with a known field name opens a value.</summary>
-    internal static Dictionary<string, string> ReadNameValueLines(string text, IReadOnlyList<SimField> fields)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? current = null;
-        var sb = new StringBuilder();
-        void Flush()
-        {
-            if (current is not null && !values.ContainsKey(current)) values[current] = sb.ToString().Trim();
-            sb.Clear();
-        }
-        foreach (var line in text.Split('\n'))
-        {
-            var field = fields.FirstOrDefault(f => line.StartsWith(f.Name + ":", StringComparison.Ordinal));
-            if (field is not null)
-            {
-                Flush();
-                current = field.Name;
-                sb.Append(line[(field.Name.Length + 1)..]).Append('\n');
-            }
-            else if (current is not null)
-            {
-                sb.Append(line).Append('\n');
-            }
-        }
-        Flush();
-        return values;
     }
 }

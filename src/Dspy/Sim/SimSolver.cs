@@ -83,7 +83,7 @@ internal sealed class SimSolver(SimOptions options)
     private static object? Extracted(SimPrompt prompt, SimField field)
     {
         if (prompt.Demos.Count > 0 || !prompt.Inputs.TryGetValue("text", out var text)) return null;
-        var lines = SimPromptParser.ReadNameValueLines(text, prompt.OutputFields);
+        var lines = SimMessageReader.ReadNameValueLines(text, prompt.OutputFields);
         return lines.TryGetValue(field.Name, out var v) ? SimValues.FromText(field, v) : null;
     }
 
