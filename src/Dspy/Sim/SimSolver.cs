@@ -1,0 +1,311 @@
+using System.Globalization;
+
+namespace Dspy;
+
+/// <summary>What the simulator decided for one request: typed output values and a short account of why.</summary>
+internal sealed record SimSolution(Dictionary<string, object?> Values, string Reasoning);
+
+/// <summary>
+/// The simulator's "model": for each output field it applies, in order, (1) a matching rule from the instructions,
+/// (2) the most similar demo (copying label-like values, or re-applying the demo's arithmetic pattern), (3) a default
+/// rule, (4) a weak zero-knowledge prior. Then noise and letter-case rules. See docs/sim.md.
+/// </summary>
+internal sealed class SimSolver(SimOptions options)
+{
+    private sealed record Ranked(SimDemo Demo, double Similarity, int Index);
+
+    /// <summary>Answers <paramref name="prompt"/>; every random choice draws from <paramref name="rng"/> in a fixed order.</summary>
+    public SimSolution Solve(SimPrompt prompt, SimRandom rng, double temperature)
+    {
+        var rules = SimRuleParser.Parse(prompt.Instructions);
+        var query = InputText(prompt, prompt.Inputs);
+        var similarity = new SimSimilarity(prompt.Demos.Select(d => InputText(prompt, d.Inputs)).Append(query));
+        var ranked = prompt.Demos
+            .Select((d, i) => new Ranked(d, similarity.Score(InputText(prompt, d.Inputs), query), i))
+            .OrderByDescending(r => r.Similarity).ThenBy(r => r.Index).ToList();
+        var primary = prompt.OutputFields.FirstOrDefault(f => !f.IsReasoning);
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var why = new List<string>();
+        foreach (var field in prompt.OutputFields)
+        {
+            if (field.IsReasoning) continue;
+            var (value, reason) = Decide(prompt, field, field == primary, rules, ranked, query, rng, temperature);
+            if (rng.Chance(options.NoiseRate))
+            {
+                var wrong = Corrupt(field, value, ranked, rng);
+                if (!Equals(wrong, value))
+                {
+                    value = wrong;
+                    reason += " (On second thought I changed my answer.)";
+                }
+            }
+            if (value is string s && field.Kind == SimValueKind.Str)
+            {
+                value = rules.Case switch
+                {
+                    SimCase.Lower => s.ToLowerInvariant(),
+                    SimCase.Upper => s.ToUpperInvariant(),
+                    _ => s,
+                };
+            }
+            values[field.Name] = value;
+            why.Add(reason);
+        }
+        var reasoning = string.Join(" ", why.Where(w => w.Length > 0));
+        var ordered = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var field in prompt.OutputFields)
+        {
+            ordered[field.Name] = field.IsReasoning ? reasoning : values[field.Name];
+        }
+        return new SimSolution(ordered, reasoning.Length == 0 ? "I answered directly." : reasoning);
+    }
+
+    /// <summary>The text a prompt's inputs are compared and matched on: the values in field order.</summary>
+    internal static string InputText(SimPrompt prompt, IReadOnlyDictionary<string, string> inputs)
+    {
+        var parts = prompt.InputFields.Where(f => inputs.ContainsKey(f.Name)).Select(f => inputs[f.Name]).ToList();
+        if (parts.Count == 0) parts = inputs.Values.ToList();
+        return string.Join("\n", parts);
+    }
+
+    private (object? Value, string Reason) Decide(SimPrompt prompt, SimField field, bool isPrimary, SimRuleSet rules,
+        List<Ranked> ranked, string query, SimRandom rng, double temperature)
+    {
+        if (Extracted(prompt, field) is { } extracted) return (extracted, "");
+        if (ApplyRule(prompt, field, isPrimary, rules, query, conditional: true) is { } ruled) return ruled;
+        var withField = ranked.Where(r => r.Demo.Outputs.ContainsKey(field.Name)).ToList();
+        if (withField.Count > 0 && FromDemos(field, withField, query, rng, temperature) is { } learned) return learned;
+        if (ApplyRule(prompt, field, isPrimary, rules, query, conditional: false) is { } fallback) return fallback;
+        return Prior(field, query, rng, temperature);
+    }
+
+    /// <summary>TwoStepAdapter's extraction call (<c>text -> outputs</c>): read <c>name: value</c> lines from the text.</summary>
+    private static object? Extracted(SimPrompt prompt, SimField field)
+    {
+        if (prompt.Demos.Count > 0 || !prompt.Inputs.TryGetValue("text", out var text)) return null;
+        var lines = SimMessageReader.ReadNameValueLines(text, prompt.OutputFields);
+        return lines.TryGetValue(field.Name, out var v) ? SimValues.FromText(field, v) : null;
+    }
+
+    private static (object?, string)? ApplyRule(SimPrompt prompt, SimField field, bool isPrimary, SimRuleSet rules, string query, bool conditional)
+    {
+        SimRule? best = null;
+        string? bestPhrase = null;
+        object? bestValue = null;
+        string? bestDetail = null;
+        foreach (var rule in rules.Rules)
+        {
+            if (rule.IsDefault == conditional) continue;
+            var targets = rule.Target is null ? isPrimary : string.Equals(rule.Target, field.Name, StringComparison.OrdinalIgnoreCase)
+                || (isPrimary && !prompt.OutputFields.Any(f => string.Equals(f.Name, rule.Target, StringComparison.OrdinalIgnoreCase)));
+            if (!targets) continue;
+            var text = rule.Field is not null && prompt.Inputs.TryGetValue(rule.Field, out var fv) ? fv : query;
+            var phrase = rule.Match(text);
+            if (conditional && phrase is null) continue;
+            if (best is not null && rule.Specificity <= best.Specificity) continue;
+            object? value;
+            string? detail = null;
+            if (rule.Expression is { } expr)
+            {
+                var numbers = SimText.Numbers(text);
+                if (expr.StartsWith("chain ", StringComparison.Ordinal)) expr = SimExpression.Chain(numbers.Count, expr[^1]);
+                if (!SimExpression.TryEvaluate(expr, numbers, out var n)) continue;
+                value = SimValues.Number(field, n);
+                detail = $"{SimExpression.Substitute(expr, numbers)} = {SimText.FormatNumber(n)}";
+            }
+            else
+            {
+                value = SimValues.FromText(field, rule.Value!);
+                if (value is null) continue;
+            }
+            best = rule;
+            bestPhrase = phrase;
+            bestValue = value;
+            bestDetail = detail;
+        }
+        if (best is null) return null;
+        var result = bestDetail ?? $"{field.Name} is {SimValues.ToPromptText(bestValue)}";
+        var reason = best.IsDefault
+            ? $"No rule matched, so I followed the default: {best.Source.TrimEnd('.')}. So {result}."
+            : $"The input mentions \"{bestPhrase}\", and the instructions say: {best.Source.TrimEnd('.')}. So {result}.";
+        return (bestValue, reason);
+    }
+
+    private (object?, string)? FromDemos(SimField field, List<Ranked> ranked, string query, SimRandom rng, double temperature)
+    {
+        var numbers = SimText.Numbers(query);
+        // A numeric answer to a question with numbers is computed, not copied; without numbers in the input it is copied.
+        var numeric = numbers.Count > 0 && (field.Kind is SimValueKind.Int or SimValueKind.Float
+            || (field.Kind == SimValueKind.Str && ranked.All(r => SimText.TryParseNumber(r.Demo.Outputs[field.Name], out _))));
+        if (numeric) return FromDemoPattern(field, ranked, numbers, rng, temperature);
+
+        if (field.Kind == SimValueKind.Choice && field.Choices.Count > 0) return FromDemoVotes(field, ranked, query, rng, temperature);
+
+        var pool = ranked.Take(temperature > 0 ? options.SamplingNeighbours : 1).ToList();
+        var pick = pool[0];
+        if (pool.Count > 1)
+        {
+            var weights = pool.Select(r => Math.Exp((r.Similarity - pool[0].Similarity) / (0.1 * temperature))).ToList();
+            pick = pool[SampleIndex(weights, rng)];
+        }
+        var labelLike = field.Kind is SimValueKind.Choice or SimValueKind.Bool || SimText.Tokens(pick.Demo.Outputs[field.Name]).Count <= 4;
+        if (field.Kind == SimValueKind.Str && !labelLike && pick.Similarity < 0.35) return null;
+        var value = SimValues.FromText(field, pick.Demo.Outputs[field.Name]);
+        if (value is null) return null;
+        var reason = $"The most similar example (similarity {pick.Similarity.ToString("0.00", CultureInfo.InvariantCulture)}) had {field.Name} {SimValues.ToPromptText(value)}, so I answer the same.";
+        return (value, reason);
+    }
+
+    /// <summary>
+    /// Scores each choice by the similarity of its most similar demo plus <see cref="PriorWeight"/> times its keyword
+    /// prior, so a close demo decides, while weakly similar demos do not override what the input itself says.
+    /// </summary>
+    private static (object?, string)? FromDemoVotes(SimField field, List<Ranked> ranked, string query, SimRandom rng, double temperature)
+    {
+        var prior = PriorScores(field, query);
+        var best = new Ranked?[field.Choices.Count];
+        foreach (var r in ranked)
+        {
+            var choice = SimValues.MatchChoice(field, r.Demo.Outputs[field.Name]);
+            var i = choice is null ? -1 : IndexOf(field.Choices, choice);
+            if (i >= 0 && best[i] is null) best[i] = r;
+        }
+        var scores = field.Choices.Select((_, i) => (best[i]?.Similarity ?? 0) + PriorWeight * prior[i]).ToList();
+        var max = scores.Max();
+        var weights = scores.Select(x => Math.Exp((x - max) / (0.1 * Math.Max(temperature, 0.02)))).ToList();
+        var pick = SampleIndex(weights, rng);
+        var value = field.Choices[pick];
+        var demo = best[pick];
+        var reason = demo is not null && demo.Similarity >= PriorWeight * prior[pick]
+            ? $"The most similar example (similarity {demo.Similarity.ToString("0.00", CultureInfo.InvariantCulture)}) had {field.Name} {value}, so I answer the same."
+            : prior[pick] > 0
+                ? $"No example is close, but the words of \"{value}\" appear in the input, so I answer {value}."
+                : $"No example is close and nothing in the input points to a choice, so I guess {value}.";
+        return (value, reason);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> items, string item)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] == item) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>How much the keyword prior counts next to demo similarity (a cosine in [0, 1]).</summary>
+    private const double PriorWeight = 0.3;
+
+    /// <summary>Per choice: the fraction of its words (crudely stemmed) that appear in the input.</summary>
+    private static List<double> PriorScores(SimField field, string query)
+    {
+        var stems = SimText.Tokens(query).Select(SimText.Stem).ToHashSet(StringComparer.Ordinal);
+        return field.Choices.Select(c =>
+        {
+            var words = SimText.LabelWords(c);
+            return words.Count == 0 ? 0 : words.Count(w => stems.Contains(SimText.Stem(w))) / (double)words.Count;
+        }).ToList();
+    }
+
+    /// <summary>Finds the arithmetic pattern that explains the most similar demos (weight similarity^4) and applies it.</summary>
+    private static (object?, string)? FromDemoPattern(SimField field, List<Ranked> ranked, List<double> numbers, SimRandom rng, double temperature)
+    {
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var r in ranked)
+        {
+            var demoNumbers = SimText.Numbers(string.Join("\n", r.Demo.Inputs.Values));
+            if (demoNumbers.Count != numbers.Count || !SimText.TryParseNumber(r.Demo.Outputs[field.Name], out var answer)) continue;
+            foreach (var e in SimExpression.Fit(demoNumbers, answer)) scores[e] = scores.GetValueOrDefault(e) + Math.Pow(Math.Max(r.Similarity, 1e-3), 4);
+        }
+        if (scores.Count == 0) return null;
+        var order = SimExpression.Candidates(numbers.Count).ToList();
+        var ranking = scores.OrderByDescending(kv => kv.Value).ThenBy(kv => order.IndexOf(kv.Key)).ToList();
+        var chosen = ranking[0].Key;
+        if (temperature > 0 && ranking.Count > 1)
+        {
+            var weights = ranking.Select(kv => Math.Pow(kv.Value / ranking[0].Value, 1.0 / temperature)).ToList();
+            chosen = ranking[SampleIndex(weights, rng)].Key;
+        }
+        if (!SimExpression.TryEvaluate(chosen, numbers, out var result)) return null;
+        var reason = $"This follows the pattern of the most similar example ({chosen}): {SimExpression.Substitute(chosen, numbers)} = {SimText.FormatNumber(result)}.";
+        return (SimValues.Number(field, result), reason);
+    }
+
+    /// <summary>The zero-knowledge guess: label words found in the text, the sum of all numbers, or an echo.</summary>
+    private static (object?, string) Prior(SimField field, string query, SimRandom rng, double temperature)
+    {
+        switch (field.Kind)
+        {
+            case SimValueKind.Choice when field.Choices.Count > 0:
+            {
+                var scores = PriorScores(field, query);
+                var weights = scores.Select(s => Math.Exp((s - scores.Max()) / (0.1 * Math.Max(temperature, 0.05)))).ToList();
+                var pick = field.Choices[SampleIndex(weights, rng)];
+                return (pick, scores.Max() > 0
+                    ? $"The words of \"{pick}\" appear in the input, so I guess {pick}."
+                    : $"Nothing in the input points to a choice, so I guess {pick}.");
+            }
+            case SimValueKind.Int or SimValueKind.Float:
+            case SimValueKind.Str when SimText.Numbers(query).Count > 1:
+            {
+                var numbers = SimText.Numbers(query);
+                var sum = numbers.Sum();
+                return (SimValues.Number(field, sum), numbers.Count == 0
+                    ? "There are no numbers in the input, so I answer 0."
+                    : $"Without a known method I add up the numbers: {SimExpression.Substitute(SimExpression.SumAll(numbers.Count), numbers)} = {SimText.FormatNumber(sum)}.");
+            }
+            case SimValueKind.Bool:
+            {
+                var b = rng.Chance(0.5);
+                return (b, $"I could not tell, so I guess {(b ? "True" : "False")}.");
+            }
+            case SimValueKind.List:
+                return (SimText.Words(query).Where(w => !SimText.StopWords.Contains(w.ToLowerInvariant())).Take(3).Cast<object?>().ToList(),
+                    "I list the first key words of the input.");
+            case SimValueKind.Object:
+                return (SimValues.Empty(field), "I fill in the structure with empty values.");
+            default:
+            {
+                var firstLine = query.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
+                var words = firstLine.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(20);
+                return (string.Join(' ', words), "I restate the key part of the input.");
+            }
+        }
+    }
+
+    /// <summary>A plausible wrong answer: another choice, a flipped bool, a number off by a little, another demo's value.</summary>
+    private static object? Corrupt(SimField field, object? value, List<Ranked> ranked, SimRandom rng)
+    {
+        switch (value)
+        {
+            case bool b: return !b;
+            case long l: return l + (rng.Chance(0.5) ? 1 : -1) * rng.Next(1, 3);
+            case double d: return d + (rng.Chance(0.5) ? 1 : -1) * Math.Max(1, Math.Abs(d) * 0.1);
+            case string s when field.Kind == SimValueKind.Choice && field.Choices.Count > 1:
+            {
+                var others = field.Choices.Where(c => c != s).ToList();
+                return others[rng.Next(others.Count)];
+            }
+            case string s when SimText.TryParseNumber(s, out var n):
+                return SimText.FormatNumber(n + (rng.Chance(0.5) ? 1 : -1) * rng.Next(1, 3));
+            case string s:
+            {
+                var others = ranked.Select(r => r.Demo.Outputs.GetValueOrDefault(field.Name)).OfType<string>().Where(o => o != s).Distinct(StringComparer.Ordinal).ToList();
+                return others.Count > 0 ? others[rng.Next(others.Count)] : s;
+            }
+            default: return value;
+        }
+    }
+
+    private static int SampleIndex(List<double> weights, SimRandom rng)
+    {
+        var total = weights.Sum();
+        var x = rng.NextDouble() * total;
+        for (var i = 0; i < weights.Count; i++)
+        {
+            x -= weights[i];
+            if (x < 0) return i;
+        }
+        return weights.Count - 1;
+    }
+}
