@@ -44,8 +44,8 @@ public class ModuleCallTests
     public async Task Track_usage_attaches_merged_usage_to_the_outer_prediction_only()
     {
         var program = new Outer();
-        var inner = (Prediction?)null;
-        using var _ = TestSignatures.Use(new ScriptedLM([Answer("a1"), Answer("a2")]), more: s => s with { TrackUsage = true });
+        var trace = new TraceLog();
+        using var _ = TestSignatures.Use(new ScriptedLM([Answer("a1"), Answer("a2")]), more: s => s with { TrackUsage = true, Trace = trace });
 
         var pred = await program.CallAsync(("question", "q"));
 
@@ -55,7 +55,11 @@ public class ModuleCallTests
         Assert.Equal(10, usage.Value.CompletionTokens);
         Assert.Equal(30, usage.Value.TotalTokens);
         Assert.Equal(2, usage.Value.Calls);
-        Assert.Null(inner);
+        // Inner calls run under the outer tracker, so their predictions carry no usage of their own.
+        Assert.Equal(2, trace.Count);
+        Assert.Null(trace.Steps[0].Outputs.LmUsage);
+        // The outer program returns the final predictor's prediction object itself, so that one carries the total.
+        Assert.Same(pred, trace.Steps[1].Outputs);
     }
 
     [Fact]
