@@ -89,9 +89,11 @@ public class Predict : Module, IPredictor
             ?? throw new InvalidDataException("Predictor state: 'signature' must be an object.");
         var lmState = SignatureState.Required(state, "lm");
         var signature = SignatureState.Load(Signature, signatureState);
-        var lm = lmState is null
+        var lmDict = lmState is null
             ? null
-            : LmState.Load(SignatureState.AsDictionary(lmState) ?? throw new InvalidDataException("Predictor state: 'lm' must be an object or null."), allowUnsafeLmState);
+            : SignatureState.AsDictionary(lmState) ?? throw new InvalidDataException("Predictor state: 'lm' must be an object or null.");
+        // DSPy tests the state for truthiness, so an empty object also means "no LM".
+        var lm = lmDict is null || lmDict.Count == 0 ? null : LmState.Load(lmDict, allowUnsafeLmState);
         var demos = state.TryGetValue("demos", out var d) ? ToDemos(d) : null;
         var traces = state.TryGetValue("traces", out var t) ? ToList(t, "traces") : null;
         var train = state.TryGetValue("train", out var tr) ? ToList(tr, "train") : null;

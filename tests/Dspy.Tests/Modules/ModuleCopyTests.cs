@@ -10,7 +10,8 @@ public class ModuleCopyTests
         var lm = new ScriptedLM();
         var program = new Collections(new Predict(TestSignatures.QA()));
         program.SetLm(lm);
-        program.Cot.Predict.Demos.Add(new Example(new Dictionary<string, object?> { ["question"] = "q", ["answer"] = "a", ["tags"] = new List<object?> { "x" } }));
+        program.Cot.Predict.Demos.Add(new Example(new Dictionary<string, object?> { ["question"] = "q", ["answer"] = "a", ["tags"] = new List<object?> { "x" } })
+            .WithInputs("question"));
         program.Cot.Predict.Config["temperature"] = 0.5;
 
         var copy = (Collections)program.DeepCopy();
@@ -20,6 +21,7 @@ public class ModuleCopyTests
         Assert.Same(lm, copy.Cot.Predict.Lm);
         Assert.Equal(program.NamedPredictors().Select(p => p.Name), copy.NamedPredictors().Select(p => p.Name));
 
+        Assert.Equal(["question"], copy.Cot.Predict.Demos[0].Inputs().Keys());
         copy.Cot.Predict.Demos[0]["answer"] = "changed";
         ((List<object?>)copy.Cot.Predict.Demos[0]["tags"]!).Add("y");
         copy.Cot.Predict.Demos.Add(new Example());

@@ -273,6 +273,17 @@ public class PredictTests
     }
 
     [Fact]
+    public void LoadState_treats_an_empty_lm_state_as_no_lm()
+    {
+        var predict = new Predict(TestSignatures.QA()) { Lm = new ScriptedLM() };
+        var state = predict.DumpState();
+        Assert.NotNull(state["lm"]);
+        state["lm"] = new Dictionary<string, object?>();
+        predict.LoadState(state);
+        Assert.Null(predict.Lm);
+    }
+
+    [Fact]
     public void Bare_predict_names_itself_self()
     {
         var predict = new Predict(TestSignatures.QA());
