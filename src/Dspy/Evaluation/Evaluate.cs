@@ -18,7 +18,8 @@ namespace Dspy;
 /// </remarks>
 public sealed class Evaluate
 {
-    private static readonly ILogger s_log = DspyLogging.CreateLogger(typeof(Evaluate));
+    // Resolved per use so a factory set by the host after this type was loaded is honoured.
+    private static ILogger Log => DspyLogging.CreateLogger(typeof(Evaluate));
 
     /// <summary>Creates an evaluator (DSPy's keyword arguments, same defaults).</summary>
     public Evaluate(IReadOnlyList<Example> devset, Metric? metric = null, int? numThreads = null, bool displayProgress = false,
@@ -208,9 +209,9 @@ public sealed class Evaluate
 
         var total = rows.Sum(r => r.Score);
         var pct = PythonFloat.Repr(PythonRound.Round(100 * total / n, 1));
-        if (s_log.IsEnabled(LogLevel.Information))
+        if (Log.IsEnabled(LogLevel.Information))
         {
-            s_log.LogInformation("Average Metric: {Sum} / {Total} ({Percent}%)", PythonFloat.Repr(total), n, pct);
+            Log.LogInformation("Average Metric: {Sum} / {Total} ({Percent}%)", PythonFloat.Repr(total), n, pct);
         }
 
         var metricName = run.Metric.Name;
@@ -237,7 +238,7 @@ public sealed class Evaluate
 
     private static void LogFailure(Example example, Exception ex, bool traceback)
     {
-        if (traceback) s_log.LogError(ex, "Error for {Example}: {Message}", example, ex.Message);
-        else s_log.LogError("Error for {Example}: {Message}. Set `provide_traceback=True` for traceback.", example, ex.Message);
+        if (traceback) Log.LogError(ex, "Error for {Example}: {Message}", example, ex.Message);
+        else Log.LogError("Error for {Example}: {Message}. Set `provide_traceback=True` for traceback.", example, ex.Message);
     }
 }

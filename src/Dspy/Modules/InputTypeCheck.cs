@@ -33,7 +33,12 @@ internal static class InputTypeCheck
                     && (type.Args.Count == 0 || items.Cast<object?>().All(i => Check(i, type.Args[0])));
             case TypeKind.Dict:
                 if (value is not IDictionary dict) return false;
-                return type.Args.Count < 2 || dict.Cast<DictionaryEntry>().All(e => Check(e.Key, type.Args[0]) && Check(e.Value, type.Args[1]));
+                if (type.Args.Count < 2) return true;
+                foreach (DictionaryEntry e in dict)
+                {
+                    if (!Check(e.Key, type.Args[0]) || !Check(e.Value, type.Args[1])) return false;
+                }
+                return true;
             case TypeKind.Tuple:
                 if (value is not ITuple tuple) return false;
                 if (type.Args.Count == 0) return true;

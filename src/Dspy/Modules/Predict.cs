@@ -12,7 +12,8 @@ namespace Dspy;
 /// </summary>
 public class Predict : Module, IPredictor
 {
-    private static readonly ILogger s_log = DspyLogging.CreateLogger(typeof(Predict));
+    // Resolved per use so a factory set by the host after this type was loaded is honoured.
+    private static ILogger Log => DspyLogging.CreateLogger(typeof(Predict));
 
     /// <summary>Creates a predictor for <paramref name="signature"/>; <paramref name="config"/> are default LM kwargs.</summary>
     public Predict(Signature signature, IReadOnlyDictionary<string, object?>? config = null, IEnumerable<IDspyCallback>? callbacks = null)
@@ -187,7 +188,7 @@ public class Predict : Module, IPredictor
         var extraFields = kwargs.Keys.Where(k => signature[k] is not { IsInput: true }).ToList();
         if (extraFields.Count > 0)
         {
-            s_log.LogWarning("Input contains fields not in signature. These fields will be ignored: {Extra}. Expected fields: {Expected}.",
+            Log.LogWarning("Input contains fields not in signature. These fields will be ignored: {Extra}. Expected fields: {Expected}.",
                 ReprNames(extraFields), ReprNames(signature.InputFields.Select(f => f.Name)));
         }
 
@@ -198,7 +199,7 @@ public class Predict : Module, IPredictor
                 if (!kwargs.TryGetValue(f.Name, out var value) || value is null || f.IsTypeUndefined) continue;
                 if (!InputTypeCheck.IsCompatible(value, f.Type))
                 {
-                    s_log.LogWarning("Type mismatch for field '{Field}': expected {Type} based on given Signature, but the provided value is incompatible: {Value}.",
+                    Log.LogWarning("Type mismatch for field '{Field}': expected {Type} based on given Signature, but the provided value is incompatible: {Value}.",
                         f.Name, f.Type.PythonName, PythonRepr.Str(value));
                 }
             }
@@ -210,7 +211,7 @@ public class Predict : Module, IPredictor
             var present = signature.InputFields.Where(f => kwargs.ContainsKey(f.Name)).Select(f => f.Name);
             var message = $"Not all input fields were provided to module. Present: {ReprNames(present)}. Missing: {ReprNames(missing)}.";
             if (settings.StrictInputs) throw new ArgumentException(message);
-            s_log.LogWarning("{Message}", message);
+            Log.LogWarning("{Message}", message);
         }
 
         return new PreparedCall(lm, config, signature, demos, kwargs, trace);

@@ -47,7 +47,14 @@ internal static class SignatureState
     internal static IReadOnlyDictionary<string, object?>? AsDictionary(object? value) => value switch
     {
         IReadOnlyDictionary<string, object?> d => d,
-        IDictionary d => d.Cast<DictionaryEntry>().ToDictionary(e => Convert.ToString(e.Key, System.Globalization.CultureInfo.InvariantCulture)!, e => e.Value, StringComparer.Ordinal),
+        IDictionary d => FromDictionary(d),
         _ => null,
     };
+
+    private static Dictionary<string, object?> FromDictionary(IDictionary d)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (DictionaryEntry e in d) result[Convert.ToString(e.Key, System.Globalization.CultureInfo.InvariantCulture)!] = e.Value;
+        return result;
+    }
 }
