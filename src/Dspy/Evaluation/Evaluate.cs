@@ -140,64 +140,45 @@ public sealed class Evaluate
         if (n == 0) throw new ArgumentException("The devset is empty; there is nothing to evaluate.");
 
         var outcomes = new (Prediction Prediction, double Score, object? Raw)?[n];
-        var errors = new List<Exception>();
         var failures = new Exception?[n];
-        var gate = new Lock();
         var processed = 0;
         var scored = 0;
+        var errorCount = 0;
         var sum = 0.0;
         var output = Output ?? Console.Out;
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = run.NumThreads, CancellationToken = stop.Token };
         try
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, n), options, async (i, token) =>
-            {
-                // Workers read the caller's settings context but may not reconfigure the global settings, as in DSPy.
-                Settings.MarkWorkerFlow();
-                var example = devset[i];
-                EvaluationProgress update;
-                try
+            await ParallelRunner.RunAsync(n, run.NumThreads, run.MaxErrors,
+                async (i, token) =>
                 {
+                    var example = devset[i];
                     var prediction = await run.Program.CallAsync(example.Inputs().ToDictionary(), token);
                     var raw = await run.Metric.InvokeAsync(example, prediction, null, token);
-                    var score = Metric.ToScore(raw);
-                    outcomes[i] = (prediction, score, raw);
-                    lock (gate)
-                    {
-                        processed++;
-                        scored++;
-                        sum += score;
-                        update = new EvaluationProgress(processed, n, scored, sum, errors.Count);
-                    }
-                }
-                catch (Exception ex) when (!(ex is OperationCanceledException && token.IsCancellationRequested))
+                    return (prediction, Metric.ToScore(raw), raw);
+                },
+                (i, outcome) =>
                 {
-                    LogFailure(example, ex, run.ProvideTraceback);
+                    outcomes[i] = outcome;
+                    processed++;
+                    scored++;
+                    sum += outcome.Item2;
+                    Report(new EvaluationProgress(processed, n, scored, sum, errorCount), run, output);
+                },
+                (i, ex) =>
+                {
+                    LogFailure(devset[i], ex, run.ProvideTraceback);
                     failures[i] = ex;
-                    lock (gate)
-                    {
-                        processed++;
-                        errors.Add(ex);
-                        update = new EvaluationProgress(processed, n, scored, sum, errors.Count);
-                        if (errors.Count >= run.MaxErrors) stop.Cancel();
-                    }
-                }
-                Report(update, run, output);
-            });
+                    processed++;
+                    errorCount++;
+                    Report(new EvaluationProgress(processed, n, scored, sum, errorCount), run, output);
+                },
+                cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        finally
         {
-            // Cancelled because max_errors was reached; reported below.
+            if (run.DisplayProgress) output.WriteLine();
         }
-
-        if (run.DisplayProgress) output.WriteLine();
-        lock (gate)
-        {
-            if (errors.Count >= run.MaxErrors && errors.Count > 0) throw new MaxErrorsExceededException(run.MaxErrors, errors.ToList());
-        }
-        cancellationToken.ThrowIfCancellationRequested();
 
         var rows = new List<EvaluationRow>(n);
         for (var i = 0; i < n; i++)

@@ -185,3 +185,36 @@ public class ModuleCallTests
         public void OnModuleEnd(string callId, object? outputs, Exception? exception) => throw new InvalidOperationException("bad callback");
     }
 }
+
+public class ModuleBatchTests
+{
+    private static Example Ex(string q) => new Example(new Dictionary<string, object?> { ["question"] = q, ["answer"] = "gold" }).WithInputs("question");
+
+    [Fact]
+    public async Task Batch_returns_predictions_in_order_with_null_for_failures()
+    {
+        var lm = new ScriptedLM
+        {
+            Responder = messages => messages[^1].Text.Contains("bad", StringComparison.Ordinal)
+                ? "no markers at all"
+                : new Dictionary<string, object?> { ["answer"] = messages[^1].Text.Split('\n')[^1] },
+        };
+        using var _ = TestSignatures.Use(lm);
+        var examples = new List<Example> { Ex("q0"), Ex("bad"), Ex("q2"), Ex("q3") };
+
+        var results = await new Predict(TestSignatures.QA()).BatchAsync(examples, numThreads: 3);
+
+        Assert.Equal(["q0", null, "q2", "q3"], results.Select(r => (string?)r?["answer"]));
+        Assert.Equal(4, lm.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Batch_stops_at_max_errors()
+    {
+        using var _ = TestSignatures.Use(new ScriptedLM { Responder = _ => "unparseable" });
+        var examples = Enumerable.Range(0, 5).Select(i => Ex($"q{i}")).ToList();
+        var ex = await Assert.ThrowsAsync<MaxErrorsExceededException>(() => new Predict(TestSignatures.QA()).BatchAsync(examples, numThreads: 1, maxErrors: 2));
+        Assert.Equal(2, ex.Errors.Count);
+        Assert.IsType<AdapterParseError>(ex.InnerException);
+    }
+}
