@@ -192,7 +192,10 @@ public sealed class Evaluate
         var pct = PythonFloat.Repr(PythonRound.Round(100 * total / n, 1));
         if (Log.IsEnabled(LogLevel.Information))
         {
-            Log.LogInformation("Average Metric: {Sum} / {Total} ({Percent}%)", PythonFloat.Repr(total), n, pct);
+            // Python's sum of bool/int metric values is an int ("3"); any float (or a failure score) makes it a float ("3.0").
+            var integral = rows.All(r => r.Error is null && r.MetricValue is bool or long or int);
+            var sumText = integral ? ((long)total).ToString(CultureInfo.InvariantCulture) : PythonFloat.Repr(total);
+            Log.LogInformation("Average Metric: {Sum} / {Total} ({Percent}%)", sumText, n, pct);
         }
 
         var metricName = run.Metric.Name;

@@ -54,6 +54,8 @@ public sealed class PredictWarningTests : IDisposable
         var devset = new List<Example> { new Example(new Dictionary<string, object?> { ["question"] = "q", ["answer"] = "x" }).WithInputs("question") };
         using var _ = TestSignatures.Use(new ScriptedLM([new Dictionary<string, object?> { ["answer"] = "x" }]));
         await new Evaluate(devset, Metrics.ExactMatch, numThreads: 1) { Output = TextWriter.Null }.RunAsync(new Predict(TestSignatures.QA()));
-        Assert.Contains(_logs.Messages, m => m.Level == LogLevel.Information && m.Message == "Average Metric: 1.0 / 1 (100.0%)");
+        await new Evaluate(devset, Metric.Create("half", (e, p) => 0.5), numThreads: 1) { Output = TextWriter.Null }.RunAsync(new Predict(TestSignatures.QA()));
+        Assert.Contains(_logs.Messages, m => m.Level == LogLevel.Information && m.Message == "Average Metric: 0.5 / 1 (50.0%)");
+        Assert.Contains(_logs.Messages, m => m.Level == LogLevel.Information && m.Message == "Average Metric: 1 / 1 (100.0%)");
     }
 }
