@@ -21,13 +21,16 @@ public sealed record DspySettings
     /// <summary>Errors tolerated before <c>Evaluate</c>/<c>Parallel</c> give up.</summary>
     public int MaxErrors { get; init; } = 10;
 
+    /// <summary>Worker limit of async helpers (DSPy's <c>async_max_workers</c>).</summary>
+    public int AsyncMaxWorkers { get; init; } = 8;
+
     /// <summary>Turns off LM and module history.</summary>
     public bool DisableHistory { get; init; }
 
     /// <summary>Attach merged LM usage to every prediction.</summary>
     public bool TrackUsage { get; init; }
 
-    /// <summary>The active usage tracker, if any.</summary>
+    /// <summary>The active usage tracker, if any. LMs add the usage of every non-cached call to it.</summary>
     public UsageTracker? UsageTracker { get; init; }
 
     /// <summary>Cap of each LM's and module's history (FIFO).</summary>
@@ -42,6 +45,21 @@ public sealed record DspySettings
     /// <summary>Include tracebacks in error logs.</summary>
     public bool ProvideTraceback { get; init; }
 
-    /// <summary>Callbacks run around module, LM, adapter and tool calls.</summary>
-    public IReadOnlyList<object> Callbacks { get; init; } = [];
+    /// <summary>Let async tools be called synchronously (DSPy's <c>allow_tool_async_sync_conversion</c>).</summary>
+    public bool AllowToolAsyncSyncConversion { get; init; }
+
+    /// <summary>
+    /// Not in DSPy: when true, <c>Predict</c> throws an <see cref="ArgumentException"/> naming the missing required
+    /// inputs instead of only logging DSPy's warning. Hosts and the CLI turn it on so a typo in an input name is an error.
+    /// </summary>
+    public bool StrictInputs { get; init; }
+
+    /// <summary>Callbacks run around module, LM, adapter, tool and evaluate calls (before each instance's own).</summary>
+    public IReadOnlyList<IDspyCallback> Callbacks { get; init; } = [];
+
+    /// <summary>
+    /// The modules currently executing, outermost first (DSPy's <c>caller_modules</c>). Each module call adds itself;
+    /// LMs append their history entries to every caller (see <c>Module.RecordHistoryForCallers</c>).
+    /// </summary>
+    public IReadOnlyList<Module> CallerModules { get; init; } = [];
 }

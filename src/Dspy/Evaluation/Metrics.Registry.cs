@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+
+namespace Dspy;
+
+public static partial class Metrics
+{
+    private static readonly ConcurrentDictionary<string, Metric> s_registry = CreateRegistry();
+
+    private static ConcurrentDictionary<string, Metric> CreateRegistry()
+    {
+        var registry = new ConcurrentDictionary<string, Metric>(StringComparer.OrdinalIgnoreCase);
+        var exact = Metric.Create("answer_exact_match", (e, p, t) => AnswerExactMatch(e, p, t));
+        var passage = Metric.Create("answer_passage_match", (e, p, t) => AnswerPassageMatch(e, p, t));
+        // Not a DSPy function: the best token F1 of pred.answer against example.answer, as a 0..1 score.
+        var f1 = Metric.Create("answer_f1", (e, p, t) => AnswerF1(e, p));
+        foreach (var (name, metric) in new[]
+                 {
+                     ("answer_exact_match", exact), ("exact_match", exact), ("em", exact),
+                     ("answer_passage_match", passage), ("passage_match", passage),
+                     ("answer_f1", f1), ("f1", f1),
+                 })
+        {
+            registry[name] = metric;
+        }
+        return registry;
+    }
+
+    /// <summary>The built-in <c>answer_exact_match</c> metric.</summary>
+    public static Metric ExactMatch => s_registry["answer_exact_match"];
+
+    /// <summary>The built-in <c>answer_passage_match</c> metric.</summary>
+    public static Metric PassageMatch => s_registry["answer_passage_match"];
+
+    /// <summary>
+    /// A metric by name, case-insensitive: <c>answer_exact_match</c> (also <c>exact_match</c>, <c>em</c>),
+    /// <c>answer_passage_match</c> (<c>passage_match</c>), <c>answer_f1</c> (<c>f1</c>), or any name added with <see cref="Register"/>.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No metric has that name; the message lists the known names.</exception>
+    public static Metric Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return s_registry.TryGetValue(name, out var metric)
+            ? metric
+            : throw new KeyNotFoundException($"Unknown metric '{name}'. Known metrics: {string.Join(", ", Names)}.");
+    }
+
+    /// <summary>Tries to find a metric by name.</summary>
+    public static bool TryGet(string name, out Metric? metric) => s_registry.TryGetValue(name, out metric);
+
+    /// <summary>Adds or replaces a named metric (e.g. a host's own metric for <c>--metric NAME</c>).</summary>
+    public static void Register(string name, Metric metric)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(metric);
+        s_registry[name] = metric;
+    }
+
+    /// <summary>All registered names, sorted.</summary>
+    public static IReadOnlyList<string> Names => s_registry.Keys.Order(StringComparer.OrdinalIgnoreCase).ToList();
+
+    /// <summary>The best token F1 of <c>pred.answer</c> against <c>example.answer</c> (a string or list of strings).</summary>
+    public static double AnswerF1(Example example, Prediction prediction)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        ArgumentNullException.ThrowIfNull(prediction);
+        var predicted = prediction["answer"] as string
+            ?? throw new ArgumentException($"pred.answer must be a string, not {PythonTypeName(prediction["answer"])}.");
+        return F1(predicted, Answers(example));
+    }
+}
