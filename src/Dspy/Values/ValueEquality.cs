@@ -36,10 +36,18 @@ public static class ValueEquality
         null => 0,
         string s => s.GetHashCode(StringComparison.Ordinal),
         _ when IsNumber(value) => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture).GetHashCode(),
-        IDictionary d => d.Cast<DictionaryEntry>().Aggregate(17, (h, kv) => h ^ HashCode.Combine(Hash(kv.Key), Hash(kv.Value))),
+        IDictionary d => HashDictionary(d),
         IEnumerable e => e.Cast<object?>().Aggregate(17, (h, x) => HashCode.Combine(h, Hash(x))),
         _ => value.GetHashCode(),
     };
+
+    // IDictionary's enumerator yields boxed DictionaryEntry only through the non-generic interface, so walk it that way.
+    private static int HashDictionary(IDictionary d)
+    {
+        var h = 17;
+        foreach (DictionaryEntry kv in d) h ^= HashCode.Combine(Hash(kv.Key), Hash(kv.Value));
+        return h;
+    }
 
     private static bool IsNumber(object o) => o is long or int or double or float or decimal or short or byte;
 }
