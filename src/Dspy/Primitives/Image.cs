@@ -111,10 +111,23 @@ public sealed class Image : IDspyType, IPythonRepresentable, IEquatable<Image>
     public static Image Validate(object? value) => value switch
     {
         Image i => i,
+        string s when s.StartsWith(IDspyType.CustomTypeStart, StringComparison.Ordinal) => FromMarker(s),
         string s => new Image(s),
         IDictionary<string, object?> d when d.Count == 1 && d.TryGetValue("url", out var u) && u is string us => new Image(us),
         _ => throw new ArgumentException($"Unsupported image type: {PythonRepr.Repr(value)}"),
     };
+
+    // A serialised image (the custom-type marker text) read back, e.g. when a record holding an image round-trips through JSON.
+    private static Image FromMarker(string marker)
+    {
+        var parts = ChatMessages.SplitCustomTypes(marker);
+        return parts.Count == 1 && parts[0] switch
+        {
+            Microsoft.Extensions.AI.UriContent u => new Image(u.Uri.ToString()),
+            Microsoft.Extensions.AI.DataContent d => new Image(d.Uri),
+            _ => null,
+        } is { } image ? image : throw new ArgumentException($"Unsupported image type: {PythonRepr.Repr(marker)}");
+    }
 
     private static bool IsUrl(string s) =>
         Uri.TryCreate(s, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" or "gs" && !string.IsNullOrEmpty(u.Host);

@@ -122,4 +122,16 @@ public class JsonAdapterTests
         Assert.Equal("json_schema", ((Dictionary<string, object?>)lm.Calls[0].Kwargs["response_format"]!)["type"]);
         Assert.Equal("json_object", ((Dictionary<string, object?>)lm.Calls[1].Kwargs["response_format"]!)["type"]);
     }
+
+    [Fact]
+    public void Tool_calls_demo_is_nested_json()
+    {
+        var sig = Sigs.Make(null, Field.Input("question"), Field.Output("tool_calls", TypeSpec.ToolCallsType));
+        var calls = ToolCalls.FromDictList([new Dictionary<string, object?> { ["name"] = "search", ["args"] = new Dictionary<string, object?> { ["query"] = "cats" } }]);
+        var messages = new JsonAdapter(useNativeFunctionCalling: false).Format(sig, [Sigs.Demo(("question", "Q1"), ("tool_calls", calls))], Sigs.Inputs(("question", "Q2")));
+        Assert.Equal("{\n  \"tool_calls\": {\n    \"tool_calls\": [\n      {\n        \"name\": \"search\",\n        \"args\": {\n          \"query\": \"cats\"\n        }\n      }\n    ]\n  }\n}",
+            messages[2].Text);
+        Assert.Equal("[[ ## question ## ]]\nQ2\n\nRespond with a JSON object in the following order of fields: `tool_calls` (must be a JSON object like {\"tool_calls\": [{\"name\": \"...\", \"args\": {...}}]}).",
+            messages[3].Text);
+    }
 }

@@ -35,6 +35,9 @@ public class ImageTests
         var marker = AdapterUtils.SerializeForJson(new Image("https://example.com/a.png"));
         Assert.Equal("<<CUSTOM-TYPE-START-IDENTIFIER>>[{\"type\": \"image_url\", \"image_url\": {\"url\": \"https://example.com/a.png\"}}]<<CUSTOM-TYPE-END-IDENTIFIER>>", marker);
         Assert.Equal(new Image("https://example.com/a.png"), Image.Validate(new Dictionary<string, object?> { ["url"] = "https://example.com/a.png" }));
+        Assert.Equal(new Image("https://example.com/a.png"), Image.Validate(marker));
+        var data = new Image([1, 2], "image/jpeg");
+        Assert.Equal(data, Image.Validate(AdapterUtils.SerializeForJson(data)));
     }
 }
 
