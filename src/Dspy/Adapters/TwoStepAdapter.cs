@@ -70,16 +70,7 @@ public class TwoStepAdapter : Adapter
         return PythonText.Strip(string.Join("\n\n", parts));
     }
 
-    // Python's str() of a value: pydantic models print as `field=value ...`, DSPy types as their serialisation.
-    private static string PythonStr(object? value) => value switch
-    {
-        IDspyType t => PythonRepr.Str(t.Serialize() is var s && s is string str ? str : PythonRepr.Str(s)),
-        null or string or bool or long or double or int or float or decimal or Enum or System.Collections.IEnumerable or IPythonRepresentable => PythonRepr.Str(value),
-        _ => ModelStr(value),
-    };
-
-    private static string ModelStr(object value) =>
-        ValueModel.FromClr(value) is Dictionary<string, object?> d ? string.Join(" ", d.Select(kv => $"{kv.Key}={PythonRepr.Repr(kv.Value)}")) : PythonRepr.Str(value);
+    private static string PythonStr(object? value) => PydanticText.Str(value);
 
     /// <summary>
     /// The extraction signature <c>text -&gt; outputs</c> with DSPy's extraction instructions (the odd run of spaces comes

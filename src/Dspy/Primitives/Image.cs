@@ -49,6 +49,17 @@ public sealed class Image : IDspyType, IPythonRepresentable, IEquatable<Image>
         return new Image(File.ReadAllBytes(path), mime);
     }
 
+    /// <summary>An image referenced by an http(s) URL, without downloading it (use <see cref="FromUrlAsync"/> to embed the bytes).</summary>
+    public static Image FromUrl(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"Image.from_url requires an HTTP(S) URL, received: {url}", nameof(url));
+        }
+        return new Image(url);
+    }
+
     /// <summary>
     /// DSPy's <c>Image.from_url</c>: with <paramref name="download"/> fetches the http(s) resource and encodes it as a
     /// data URI (MIME type from the response, else the extension); without it keeps the URL.

@@ -20,7 +20,7 @@ public static class ValueParser
     public static object? ParseValue(object? value, TypeSpec type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        if (type.Kind is TypeKind.Str or TypeKind.Reasoning) return PythonRepr.Str(value);
+        if (type.Kind is TypeKind.Str or TypeKind.Reasoning) return PydanticText.Str(value);
         if (type.Kind == TypeKind.Enum) return FindEnumMember(type.ClrType!, value);
         if (type.Kind == TypeKind.Literal)
         {

@@ -98,3 +98,20 @@ public class ValueParserTests
         Assert.Equal("search", calls.Calls[0].Name);
     }
 }
+
+public class PydanticTextTests
+{
+    private sealed record Inner(string City, int Zip);
+
+    private sealed record Outer(string Name, Inner Address, List<Inner> Others, double Score);
+
+    [Fact]
+    public void Models_print_like_pydantic()
+    {
+        var value = new Outer("Ada", new Inner("London", 1), [new Inner("Paris", 2)], 1.0);
+        Assert.Equal("name='Ada' address=Inner(city='London', zip=1) others=[Inner(city='Paris', zip=2)] score=1.0", PydanticText.Str(value));
+        Assert.Equal("Outer(name='Ada', address=Inner(city='London', zip=1), others=[Inner(city='Paris', zip=2)], score=1.0)", PydanticText.Repr(value));
+        Assert.Equal("code='x = 1'", PydanticText.Str(new Code("x = 1")));
+        Assert.Equal("['a', 1, None]", PydanticText.Str(new List<object?> { "a", 1L, null }));
+    }
+}
