@@ -267,7 +267,8 @@ public static class ValueParser
             case long l when l is 0 or 1: return l == 1;
             case double d when d is 0.0 or 1.0: return d == 1.0;
             case string s:
-                switch (PythonText.Strip(s).ToLowerInvariant())
+                // pydantic does not strip whitespace here.
+                switch (s.ToLowerInvariant())
                 {
                     case "0" or "off" or "f" or "false" or "n" or "no": return false;
                     case "1" or "on" or "t" or "true" or "y" or "yes": return true;
@@ -345,7 +346,8 @@ public static class ValueParser
             }
             else if (field.Required)
             {
-                errors.Add($"{field.Name}\n  Field required [type=missing, input_value={PythonRepr.Repr(value)}, input_type=dict]");
+                errors.Add($"{field.Name}\n  Field required [type=missing, input_value={PythonRepr.Repr(value)}, input_type=dict]\n"
+                    + $"    For further information visit https://errors.pydantic.dev/{ValueValidationException.PydanticVersion}/v/missing");
             }
         }
         if (errors.Count > 0)

@@ -11,12 +11,16 @@ public sealed class ValueValidationException : FormatException
     {
     }
 
+    /// <summary>The pydantic minor version named in error links, as DSPy 3.3.1 installs it.</summary>
+    public const string PydanticVersion = "2.13";
+
     /// <summary>A pydantic-style message: <c>1 validation error for int\n  Input should be ... [type=..., input_value=..., input_type=...]</c>.</summary>
     public static ValueValidationException For(TypeSpec type, string error, string code, object? input)
     {
         ArgumentNullException.ThrowIfNull(type);
         return new ValueValidationException(
-            $"1 validation error for {type.PythonName}\n  {error} [type={code}, input_value={PythonRepr.Repr(input)}, input_type={PythonTypeName(input)}]");
+            $"1 validation error for {type.PythonName}\n  {error} [type={code}, input_value={PythonRepr.Repr(input)}, input_type={PythonTypeName(input)}]\n"
+            + $"    For further information visit https://errors.pydantic.dev/{PydanticVersion}/v/{code}");
     }
 
     /// <summary>Python's <c>type(x).__name__</c> for a value-model value.</summary>

@@ -32,6 +32,22 @@ public class PydanticJsonSchemaTests
     }
 
     [Fact]
+    public void More_annotations_match_pydantic()
+    {
+        Assert.Equal("{\"type\": \"object\", \"additionalProperties\": true}", Prompt(TypeSpec.BareDict));
+        Assert.Equal("{\"type\": \"array\", \"items\": {}}", Prompt(TypeSpec.BareList));
+        Assert.Equal("{\"type\": \"array\", \"items\": {}}", Prompt(TypeSpec.TupleOf()));
+        Assert.Equal("{\"type\": \"array\", \"items\": {\"type\": \"integer\"}, \"uniqueItems\": true}", Prompt(TypeSpec.SetOf(TypeSpec.Int)));
+        Assert.Equal("{\"type\": \"string\", \"const\": \"x\"}", Prompt(TypeSpec.LiteralOf("x")));
+        Assert.Equal("{\"enum\": [1, \"a\"]}", Prompt(TypeSpec.LiteralOf(1L, "a")));
+        Assert.Equal("{\"anyOf\": [{\"type\": \"integer\"}, {\"type\": \"string\"}]}", Prompt(TypeSpec.UnionOf([TypeSpec.Int, TypeSpec.Str])));
+        Assert.Equal("{\"$defs\": {\"Priority\": {\"type\": \"string\", \"enum\": [\"Low\", \"High\"], \"title\": \"Priority\"}}, \"anyOf\": [{\"$ref\": \"#/$defs/Priority\"}, {\"type\": \"null\"}]}",
+            Prompt(TypeSpec.Optional(TypeSpec.EnumOf(typeof(Priority)))));
+        Assert.Equal("{\"type\": \"object\", \"additionalProperties\": {\"type\": \"string\"}}", Prompt(TypeSpec.DictOf(TypeSpec.Int, TypeSpec.Str)));
+        Assert.Equal("{\"type\": \"string\", \"format\": \"binary\"}", Prompt(TypeSpec.Named("bytes")));
+    }
+
+    [Fact]
     public void Record_with_enum_optional_dict_constraints_and_defaults_in_pydantic_order()
     {
         var schema = PydanticJsonSchema.Generate(typeof(Item));

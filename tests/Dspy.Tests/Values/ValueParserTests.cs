@@ -87,7 +87,8 @@ public class ValueParserTests
     public void Invalid_int_has_pydantic_style_message()
     {
         var ex = Assert.Throws<ValueValidationException>(() => ValueParser.ParseValue("Paris", TypeSpec.Int));
-        Assert.Equal("1 validation error for int\n  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='Paris', input_type=str]", ex.Message);
+        Assert.Equal("1 validation error for int\n  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='Paris', input_type=str]\n"
+            + "    For further information visit https://errors.pydantic.dev/2.13/v/int_parsing", ex.Message);
     }
 
     [Fact]
