@@ -147,6 +147,19 @@ public abstract class Adapter
         {
             var user = FormatUserMessageContent(signature, message);
             if (user.Length > 0) messages.Add(ChatMessages.Create(ChatRole.User, user));
+            var hasToolCalls = message.Values.Any(v => v is ToolCalls || (v is IDictionary<string, object?> d && d.ContainsKey("tool_calls")));
+            if (UseNativeFunctionCalling && hasToolCalls)
+            {
+                // Native tool calls are not text: the assistant turn keeps only the other outputs that have values.
+                var contentSignature = signature;
+                foreach (var f in signature.OutputFields)
+                {
+                    if (f.Type.Kind == TypeKind.ToolCalls || !message.TryGetValue(f.Name, out var v) || v is null) contentSignature = contentSignature.Delete(f.Name);
+                }
+                var content = contentSignature.OutputFields.Count > 0 ? FormatAssistantMessageContent(contentSignature, message) : "";
+                if (content.Length > 0) messages.Add(ChatMessages.Create(ChatRole.Assistant, content));
+                continue;
+            }
             var assistant = FormatAssistantMessageContent(signature, message);
             if (assistant.Length > 0) messages.Add(ChatMessages.Create(ChatRole.Assistant, assistant));
         }

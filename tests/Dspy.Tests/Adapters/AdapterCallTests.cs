@@ -127,3 +127,23 @@ public class AdapterCallTests
         public override BaseLM Copy(IReadOnlyDictionary<string, object?>? overrides = null) => throw new NotSupportedException();
     }
 }
+
+public class HistoryToolCallTests
+{
+    [Fact]
+    public void Native_function_calling_leaves_tool_calls_out_of_history_text()
+    {
+        var sig = Sigs.Make(null, Field.Input("question"), Field.Input("history", TypeSpec.HistoryType),
+            Field.Output("next_thought"), Field.Output("tool_calls", TypeSpec.ToolCallsType));
+        var calls = ToolCalls.FromDictList([new Dictionary<string, object?> { ["name"] = "search", ["args"] = new Dictionary<string, object?> { ["query"] = "cats" } }]);
+        var history = new History([new Dictionary<string, object?> { ["question"] = "Q1", ["next_thought"] = "I should search.", ["tool_calls"] = calls }]);
+        var inputs = Sigs.Inputs(("question", "Q2"), ("history", history));
+
+        var native = new JsonAdapter().Format(sig, [], inputs);
+        Assert.Equal("{\n  \"next_thought\": \"I should search.\"\n}", native[2].Text);
+
+        var text = new ChatAdapter().Format(sig, [], inputs);
+        Assert.Equal("[[ ## next_thought ## ]]\nI should search.\n\n[[ ## tool_calls ## ]]\n{\"tool_calls\": [{\"name\": \"search\", \"args\": {\"query\": \"cats\"}}]}\n\n[[ ## completed ## ]]\n",
+            text[2].Text);
+    }
+}
