@@ -7,7 +7,7 @@ namespace Dspy;
 /// <summary>
 /// Lenient JSON reading in the manner of the <c>json_repair</c> package DSPy relies on: valid JSON is parsed
 /// as it is; otherwise the first object or array in the text is read while tolerating single quotes, unquoted
-/// keys and values, Python literals (<c>True</c>/<c>False</c>/<c>None</c>), trailing commas, comments, code fences,
+/// keys and values, <c>True</c>/<c>False</c>/<c>Null</c> in any case (but, as in json_repair, not <c>None</c>), trailing commas, comments, code fences,
 /// digit separators and missing closing brackets. Text with no object or array gives <c>""</c>, as
 /// <c>json_repair.loads</c> does. Results are in the value model (long, double, string, bool, null, lists, dictionaries).
 /// </summary>
@@ -254,11 +254,12 @@ public static class JsonRepair
                 _pos++;
             }
             var word = text[start.._pos].Trim();
-            return word switch
+            // Like json_repair, true/false/null are matched case-insensitively; Python's None is not one of them and stays text.
+            return word.ToLowerInvariant() switch
             {
-                "true" or "True" => true,
-                "false" or "False" => false,
-                "null" or "None" => null,
+                "true" => true,
+                "false" => false,
+                "null" => null,
                 _ => word,
             };
         }

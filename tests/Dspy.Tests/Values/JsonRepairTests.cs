@@ -11,12 +11,12 @@ public class JsonRepairTests
         Assert.Equal(new Dictionary<string, object?> { ["query"] = "cats" }, JsonRepair.Loads("{\"query\": \"cats\",}"));
 
     [Fact]
-    public void Python_literals_unquoted_keys_and_missing_brackets()
+    public void Python_booleans_unquoted_keys_and_missing_brackets_but_none_stays_text()
     {
         var value = JsonRepair.Loads("{flag: True, other: None, off: False, list: [1, 2.5, 'x'");
         Assert.Equal(new Dictionary<string, object?>
         {
-            ["flag"] = true, ["other"] = null, ["off"] = false, ["list"] = new List<object?> { 1L, 2.5, "x" },
+            ["flag"] = true, ["other"] = "None", ["off"] = false, ["list"] = new List<object?> { 1L, 2.5, "x" },
         }, value);
     }
 
