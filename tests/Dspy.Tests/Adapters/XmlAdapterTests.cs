@@ -6,6 +6,8 @@ public sealed record XmlSummary(string Title, XmlAddress Address);
 
 public sealed record TreeNode(string Label, List<TreeNode> Children);
 
+public sealed record ScoredItem(string Name, double Score);
+
 public class XmlAdapterTests
 {
     [Fact]
@@ -83,5 +85,50 @@ public class XmlAdapterTests
         Assert.StartsWith("Failed to parse field number with value not_a_number: ", bad.Message, StringComparison.Ordinal);
         var malformed = Assert.Throws<AdapterParseError>(() => new XmlAdapter().Parse(sig, "<answer>a</number>"));
         Assert.StartsWith("Failed to parse XML: ", malformed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nested_models_round_trip_and_legacy_json_is_accepted()
+    {
+        var sig = Sigs.Make(null, Field.Input("q"), Field.Output("result", TypeSpec.ObjectOf(typeof(XmlSummary))));
+        var adapter = new XmlAdapter();
+        var value = new XmlSummary("foo", new XmlAddress("London", "UK"));
+        var xml = adapter.FormatAssistantMessageContent(sig, Sigs.Inputs(("result", value)));
+        Assert.Equal("<result><title>foo</title><address><city>London</city><country>UK</country></address></result>", xml);
+        Assert.Equal(value, adapter.Parse(sig, xml)["result"]);
+        Assert.Equal(value, adapter.Parse(sig, "<result>{\"title\": \"foo\", \"address\": {\"city\": \"London\", \"country\": \"UK\"}}</result>")["result"]);
+    }
+
+    [Fact]
+    public void Lists_of_models_round_trip()
+    {
+        var sig = Sigs.Make(null, Field.Input("q"), Field.Output("items", TypeSpec.ListOf(TypeSpec.ObjectOf(typeof(ScoredItem)))));
+        var adapter = new XmlAdapter();
+        var items = new List<object?> { new ScoredItem("a", 1.1), new ScoredItem("b", 2.2) };
+        var xml = adapter.FormatAssistantMessageContent(sig, Sigs.Inputs(("items", items)));
+        Assert.Equal("<items><item><name>a</name><score>1.1</score></item><item><name>b</name><score>2.2</score></item></items>", xml);
+        Assert.Equal(items, adapter.Parse(sig, xml)["items"]);
+        Assert.Equal(items, adapter.Parse(sig, "<items>[{\"name\": \"a\", \"score\": 1.1}, {\"name\": \"b\", \"score\": 2.2}]</items>")["items"]);
+    }
+
+    [Fact]
+    public void Recursive_model_parses()
+    {
+        var sig = Sigs.Make(null, Field.Input("q"), Field.Output("root", TypeSpec.ObjectOf(typeof(TreeNode))));
+        var root = Assert.IsType<TreeNode>(new XmlAdapter().Parse(sig, "<root><label>parent</label><children><label>child</label><children /></children></root>")["root"]);
+        Assert.Equal("parent", root.Label);
+        Assert.Equal("child", Assert.Single(root.Children).Label);
+        Assert.Empty(root.Children[0].Children);
+    }
+
+    [Fact]
+    public void Escaped_text_round_trips_and_optional_empty_is_none()
+    {
+        var sig = Sigs.Make(null, Field.Input("q"), Field.Output("code"), Field.Output("note", TypeSpec.Optional(TypeSpec.Str)));
+        var adapter = new XmlAdapter();
+        var formatted = adapter.FormatAssistantMessageContent(sig, Sigs.Inputs(("code", "print('</code> & done')"), ("note", "x")));
+        Assert.Contains("&lt;/code> &amp; done", formatted, StringComparison.Ordinal);
+        Assert.Equal("print('</code> & done')", adapter.Parse(sig, formatted)["code"]);
+        Assert.Null(adapter.Parse(sig, "<code>a</code><note />")["note"]);
     }
 }
