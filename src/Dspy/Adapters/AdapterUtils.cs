@@ -121,6 +121,10 @@ public static class AdapterUtils
                 return items.Cast<object?>().Select(SerializeForJson).ToList();
             case System.Runtime.CompilerServices.ITuple tuple:
                 return Enumerable.Range(0, tuple.Length).Select(i => SerializeForJson(tuple[i])).ToList();
+            case IToolDefinition:
+            case not null when value.GetType().Name == "Tool":
+                // DSPy's Tool serialises to its str(): "name, whose description is <desc>...</desc>. It takes arguments {...}."
+                return value.ToString();
             default:
                 try
                 {

@@ -277,3 +277,21 @@ public class ChatAdapterFormatTests
         Assert.Equal("[[ ## images ## ]]\n[\"", Assert.IsType<TextContent>(parts[0]).Text);
     }
 }
+
+public class ToolInputRenderingTests
+{
+    private sealed class Tool
+    {
+        public Func<string, string> Func { get; } = q => q;
+
+        public override string ToString() => "search, whose description is <desc>Search for documents.</desc>. It takes arguments {'query': {'type': 'string'}}.";
+    }
+
+    [Fact]
+    public void Tools_render_as_their_python_str_inside_json()
+    {
+        var field = Field.Input("tools", TypeSpec.ListOf(TypeSpec.ToolType));
+        Assert.Equal("[\"search, whose description is <desc>Search for documents.</desc>. It takes arguments {'query': {'type': 'string'}}.\"]",
+            AdapterUtils.FormatFieldValue(field, new List<object?> { new Tool() }));
+    }
+}
