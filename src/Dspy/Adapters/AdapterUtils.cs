@@ -93,14 +93,21 @@ public static class AdapterUtils
     /// DSPy's <c>serialize_for_json</c> (pydantic's JSON-mode dump): records become dictionaries in declaration order,
     /// enums their values, custom types their serialisation; values that cannot be serialised fall back to their string form.
     /// </summary>
-    public static object? SerializeForJson(object? value)
+    public static object? SerializeForJson(object? value) => Serialize(value, nested: false);
+
+    // pydantic's JSON mode turns non-finite floats nested in containers into None, but leaves a top-level float as it is.
+    private static object? Serialize(object? value, bool nested)
     {
         switch (value)
         {
+            case double d when nested && !double.IsFinite(d):
+                return null;
+            case float f when nested && !float.IsFinite(f):
+                return null;
             case null or string or bool or long or double or System.Numerics.BigInteger:
                 return value;
             case IDspyType t:
-                return SerializeForJson(t.Serialize());
+                return Serialize(t.Serialize(), nested);
             case History h:
                 return h.ToValue();
             case Enum e:
@@ -112,15 +119,15 @@ public static class AdapterUtils
             case IDictionary dict:
             {
                 var d = new Dictionary<string, object?>(StringComparer.Ordinal);
-                foreach (DictionaryEntry kv in dict) d[KeyText(kv.Key)] = SerializeForJson(kv.Value);
+                foreach (DictionaryEntry kv in dict) d[KeyText(kv.Key)] = Serialize(kv.Value, nested: true);
                 return d;
             }
             case IEnumerable<KeyValuePair<string, object?>> pairs and not IList:
-                return pairs.ToDictionary(kv => kv.Key, kv => SerializeForJson(kv.Value), StringComparer.Ordinal);
+                return pairs.ToDictionary(kv => kv.Key, kv => Serialize(kv.Value, nested: true), StringComparer.Ordinal);
             case IEnumerable items:
-                return items.Cast<object?>().Select(SerializeForJson).ToList();
+                return items.Cast<object?>().Select(x => Serialize(x, nested: true)).ToList();
             case System.Runtime.CompilerServices.ITuple tuple:
-                return Enumerable.Range(0, tuple.Length).Select(i => SerializeForJson(tuple[i])).ToList();
+                return Enumerable.Range(0, tuple.Length).Select(i => Serialize(tuple[i], nested: true)).ToList();
             case IToolDefinition:
             case not null when value.GetType().Name == "Tool":
                 // DSPy's Tool serialises to its str(): "name, whose description is <desc>...</desc>. It takes arguments {...}."
@@ -139,10 +146,10 @@ public static class AdapterUtils
         }
     }
 
+    // pydantic's JSON mode writes dict keys with Python's str(): 1 -> "1", True -> "True", 2.5 -> "2.5".
     private static string KeyText(object key) => key switch
     {
         string s => s,
-        bool b => b ? "true" : "false",
         Enum e => ValueModel.EnumValue(e),
         _ => PythonRepr.Str(ValueModel.FromClr(key)),
     };

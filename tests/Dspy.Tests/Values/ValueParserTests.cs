@@ -116,3 +116,16 @@ public class PydanticTextTests
         Assert.Equal("['a', 1, None]", PydanticText.Str(new List<object?> { "a", 1L, null }));
     }
 }
+
+public class SerializeForJsonTests
+{
+    [Fact]
+    public void Matches_pydantic_json_mode()
+    {
+        Assert.Equal("nan", AdapterUtils.FormatFieldValue(Field.Input("x", TypeSpec.Float), double.NaN));
+        Assert.Equal("[null, 1.5]", AdapterUtils.FormatFieldValue(Field.Input("x", TypeSpec.ListOf(TypeSpec.Float)), new List<object?> { double.PositiveInfinity, 1.5 }));
+        Assert.Equal("{\"1\": \"a\", \"True\": \"b\", \"2.5\": \"d\"}",
+            AdapterUtils.FormatFieldValue(Field.Input("x", TypeSpec.BareDict), new Dictionary<object, object?> { [1L] = "a", [true] = "b", [2.5] = "d" }));
+        Assert.Equal("[1, \"a\"]", AdapterUtils.FormatFieldValue(Field.Input("x", TypeSpec.BareList), (1, "a")));
+    }
+}
