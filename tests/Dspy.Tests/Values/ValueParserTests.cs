@@ -129,3 +129,16 @@ public class SerializeForJsonTests
         Assert.Equal("[1, \"a\"]", AdapterUtils.FormatFieldValue(Field.Input("x", TypeSpec.BareList), (1, "a")));
     }
 }
+
+public class ValueModelRecordTests
+{
+    private sealed record Measure(string Name, double Value, float Ratio, int Count, Color Color);
+
+    [Fact]
+    public void Record_doubles_stay_python_floats()
+    {
+        Assert.Equal("{\"name\": \"x\", \"value\": 1.0, \"ratio\": 0.5, \"count\": 2, \"color\": \"r\"}", PythonJson.Dumps(new Measure("x", 1.0, 0.5f, 2, Color.Red)));
+        Assert.Equal("{\"name\": \"x\", \"value\": 1.0, \"ratio\": 0.5, \"count\": 2, \"color\": \"r\"}",
+            AdapterUtils.FormatFieldValue(Field.Input("m", TypeSpec.AnyType), new Measure("x", 1.0, 0.5f, 2, Color.Red)));
+    }
+}
