@@ -41,7 +41,7 @@ public sealed class AdapterParseError : DspyException
     private static string BuildMessage(string adapterName, Signature signature, string lmResponse, string? message,
         IReadOnlyDictionary<string, object?>? parsed)
     {
-        var text = message is null ? "" : message + "\n\n";
+        var text = string.IsNullOrEmpty(message) ? "" : message + "\n\n";
         text += $"Adapter {adapterName} failed to parse the LM response. \n\n"
               + $"LM Response: {lmResponse} \n\n"
               + $"Expected to find output fields in the LM response: [{string.Join(", ", signature.OutputFields.Select(f => f.Name))}] \n\n";

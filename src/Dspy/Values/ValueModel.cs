@@ -83,7 +83,24 @@ public static class ValueModel
             case System.Runtime.CompilerServices.ITuple t:
                 return Enumerable.Range(0, t.Length).Select(i => FromClr(t[i])).ToList();
             default:
-                // Records and classes: serialise with the DSPy JSON options, which keep declaration order.
+                var info = DspyJson.Options.GetTypeInfo(value.GetType());
+                if (info.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object
+                    && value.GetType().GetCustomAttribute<JsonConverterAttribute>() is null
+                    && !DspyJson.Options.Converters.Any(c => c.CanConvert(value.GetType())))
+                {
+                    // Records and classes, member by member in declaration order, so that a double stays a Python
+                    // float (1.0) instead of becoming the JSON number 1.
+                    var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    foreach (var p in info.Properties)
+                    {
+                        if (p.Get is null) continue;
+                        var v = p.Get(value);
+                        if (p.ShouldSerialize is not null && !p.ShouldSerialize(value, v)) continue;
+                        fields[p.Name] = FromClr(v);
+                    }
+                    return fields;
+                }
+                // Types with their own converters: serialise with the DSPy JSON options.
                 var element = JsonSerializer.SerializeToElement(value, value.GetType(), DspyJson.Options);
                 return FromJson(element);
         }
