@@ -51,7 +51,7 @@ public abstract partial class Module
         foreach (var (name, p) in module.NamedParameters())
         {
             if (!state.TryGetValue(name, out var entry)) throw new KeyNotFoundException($"'{name}'");
-            var dict = SignatureState.AsDictionary(entry) ?? throw new InvalidDataException($"The state of '{name}' must be an object.");
+            var dict = StateDictionary.AsDictionary(entry) ?? throw new InvalidDataException($"The state of '{name}' must be an object.");
             p.LoadState(dict, allowUnsafeLmState);
         }
     }
@@ -127,8 +127,8 @@ public abstract partial class Module
 
     private static void WarnOnVersionMismatch(Dictionary<string, object?> state)
     {
-        if (SignatureState.AsDictionary(state.GetValueOrDefault("metadata")) is not { } metadata) return;
-        if (SignatureState.AsDictionary(metadata.GetValueOrDefault("dependency_versions")) is not { } versions) return;
+        if (StateDictionary.AsDictionary(state.GetValueOrDefault("metadata")) is not { } metadata) return;
+        if (StateDictionary.AsDictionary(metadata.GetValueOrDefault("dependency_versions")) is not { } versions) return;
         if (versions.TryGetValue("dspy", out var saved) && saved is string s && s != DspyVersion)
         {
             DspyLogging.CreateLogger(typeof(Module)).LogWarning(

@@ -73,7 +73,7 @@ public class Predict : Module, IPredictor
         ["traces"] = ValueModel.FromClr(Traces),
         ["train"] = ValueModel.FromClr(Train),
         ["demos"] = Demos.Select(d => (object?)ValueModel.FromClr(d.ToDictionary())).ToList(),
-        ["signature"] = SignatureState.Dump(Signature),
+        ["signature"] = Signature.DumpState(),
         ["lm"] = Lm is null ? null : LmState.Dump(Lm),
     };
 
@@ -86,13 +86,13 @@ public class Predict : Module, IPredictor
             throw new NotSupportedException("Loading extended_signature is no longer supported in DSPy 2.6+");
         }
         // Read everything first so a bad state leaves this predictor unchanged.
-        var signatureState = SignatureState.AsDictionary(SignatureState.Required(state, "signature"))
+        var signatureState = StateDictionary.AsDictionary(StateDictionary.Required(state, "signature"))
             ?? throw new InvalidDataException("Predictor state: 'signature' must be an object.");
-        var lmState = SignatureState.Required(state, "lm");
-        var signature = SignatureState.Load(Signature, signatureState);
+        var lmState = StateDictionary.Required(state, "lm");
+        var signature = Signature.LoadState(signatureState);
         var lmDict = lmState is null
             ? null
-            : SignatureState.AsDictionary(lmState) ?? throw new InvalidDataException("Predictor state: 'lm' must be an object or null.");
+            : StateDictionary.AsDictionary(lmState) ?? throw new InvalidDataException("Predictor state: 'lm' must be an object or null.");
         // DSPy tests the state for truthiness, so an empty object also means "no LM".
         var lm = lmDict is null || lmDict.Count == 0 ? null : LmState.Load(lmDict, allowUnsafeLmState);
         var demos = state.TryGetValue("demos", out var d) ? ToDemos(d) : null;
@@ -158,7 +158,7 @@ public class Predict : Module, IPredictor
         var config = new Dictionary<string, object?>(Config, StringComparer.Ordinal);
         if (Pop(kwargs, "config", out var cv) && cv is not null)
         {
-            var extra = SignatureState.AsDictionary(cv) ?? throw new ArgumentException("`config` must be a dictionary of LM kwargs.");
+            var extra = StateDictionary.AsDictionary(cv) ?? throw new ArgumentException("`config` must be a dictionary of LM kwargs.");
             foreach (var (k, v) in extra) config[k] = v;
         }
         var trace = !Pop(kwargs, "_trace", out var tv) || tv is not false;
@@ -173,7 +173,7 @@ public class Predict : Module, IPredictor
         if ((temperature is null || temperature <= 0.15) && n > 1) config["temperature"] = 0.7;
 
         // OpenAI predicted outputs travel as an LM kwarg, not an input.
-        if (kwargs.TryGetValue("prediction", out var pv) && SignatureState.AsDictionary(pv) is { } pd
+        if (kwargs.TryGetValue("prediction", out var pv) && StateDictionary.AsDictionary(pv) is { } pd
             && pd.GetValueOrDefault("type") is "content" && pd.ContainsKey("content"))
         {
             config["prediction"] = pv;
@@ -257,7 +257,7 @@ public class Predict : Module, IPredictor
         IEnumerable items and not string => items.Cast<object?>().Select(item => item switch
         {
             Example e => e,
-            _ => new Example(SignatureState.AsDictionary(item) ?? throw new InvalidDataException("Each demo must be an object.")),
+            _ => new Example(StateDictionary.AsDictionary(item) ?? throw new InvalidDataException("Each demo must be an object.")),
         }).ToList(),
         _ => throw new InvalidDataException("`demos` must be a list."),
     };

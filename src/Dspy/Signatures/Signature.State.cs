@@ -24,11 +24,11 @@ public sealed partial class Signature
     public Signature LoadState(IReadOnlyDictionary<string, object?> state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (!state.TryGetValue("instructions", out var instructions) || instructions is not string text)
-        {
-            throw new ArgumentException("Signature state must have string 'instructions'.", nameof(state));
-        }
-        var saved = state.TryGetValue("fields", out var f) && f is System.Collections.IEnumerable list and not string
+        // A missing key is DSPy's KeyError (so a transactional module load reports it as such); a wrong type is bad input.
+        if (!state.TryGetValue("instructions", out var instructions)) throw new KeyNotFoundException("'instructions'");
+        if (instructions is not string text) throw new ArgumentException("Signature state must have string 'instructions'.", nameof(state));
+        if (!state.TryGetValue("fields", out var f)) throw new KeyNotFoundException("'fields'");
+        var saved = f is System.Collections.IEnumerable list and not string
             ? list.Cast<object?>().ToList()
             : throw new ArgumentException("Signature state must have a 'fields' list.", nameof(state));
 
@@ -36,10 +36,8 @@ public sealed partial class Signature
         for (var i = 0; i < Math.Min(fields.Count, saved.Count); i++)
         {
             var entry = ToDictionary(saved[i]);
-            if (!entry.TryGetValue("prefix", out var prefix) || !entry.TryGetValue("description", out var description))
-            {
-                throw new ArgumentException($"Saved field {i} must have 'prefix' and 'description'.", nameof(state));
-            }
+            if (!entry.TryGetValue("prefix", out var prefix)) throw new KeyNotFoundException("'prefix'");
+            if (!entry.TryGetValue("description", out var description)) throw new KeyNotFoundException("'description'");
             fields[i] = fields[i] with { Prefix = PythonRepr.Str(prefix), Description = PythonRepr.Str(description) };
         }
         return new Signature(fields, text);

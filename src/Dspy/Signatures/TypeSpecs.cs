@@ -61,10 +61,12 @@ public static class TypeSpecs
         if (type == typeof(TimeOnly)) return TypeSpec.Named("time", type);
         if (type == typeof(TimeSpan)) return TypeSpec.Named("timedelta", type);
         if (type == typeof(Guid)) return TypeSpec.Named("UUID", type);
+        if (type == typeof(Uri)) return TypeSpec.Named("AnyUrl", type);
         if (type == typeof(Tool)) return TypeSpec.ToolType;
-
-        var special = DspySpecialType(type);
-        if (special is not null) return special;
+        if (type == typeof(Image)) return TypeSpec.ImageType;
+        if (type == typeof(History)) return TypeSpec.HistoryType;
+        if (type == typeof(ToolCalls)) return TypeSpec.ToolCallsType;
+        if (type == typeof(Code)) return TypeSpec.CodeOf();
 
         if (type.IsArray)
         {
@@ -97,8 +99,15 @@ public static class TypeSpecs
             }
         }
 
+        // Other collections (immutable, concurrent, custom) are described by the generic interface they implement.
+        if ((FindInterface(type, typeof(IDictionary<,>)) ?? FindInterface(type, typeof(IReadOnlyDictionary<,>))) is { } dict)
+        {
+            return TypeSpec.DictOf(FromClrType(dict[0], null), FromClrType(dict[1], null));
+        }
         if (typeof(System.Collections.IDictionary).IsAssignableFrom(type)) return TypeSpec.BareDict;
-        if (type != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(type)) return TypeSpec.BareList;
+        if ((FindInterface(type, typeof(ISet<>)) ?? FindInterface(type, typeof(IReadOnlySet<>))) is { } set) return TypeSpec.SetOf(FromClrType(set[0], null));
+        if (FindInterface(type, typeof(IEnumerable<>)) is { } seq) return TypeSpec.ListOf(FromClrType(seq[0], null));
+        if (typeof(System.Collections.IEnumerable).IsAssignableFrom(type)) return TypeSpec.BareList;
         if (type.IsPrimitive || type.IsPointer || type.IsGenericTypeDefinition)
         {
             throw new ArgumentException($"The type {type} has no DSPy annotation.", nameof(type));
@@ -106,22 +115,6 @@ public static class TypeSpecs
         return TypeSpec.ObjectOf(type);
     }
 
-    /// <summary>
-    /// DSPy's own types (History, Image, ToolCalls, Code, Reasoning) are matched by name in the <c>Dspy</c>
-    /// namespace, so this mapping does not depend on where or when they are defined.
-    /// </summary>
-    private static TypeSpec? DspySpecialType(Type type)
-    {
-        if (type.Namespace != "Dspy") return null;
-        var name = type.IsGenericType ? type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)] : type.Name;
-        return name switch
-        {
-            "History" => TypeSpec.HistoryType,
-            "Image" => TypeSpec.ImageType,
-            "ToolCalls" => TypeSpec.ToolCallsType,
-            "Reasoning" => TypeSpec.ReasoningType,
-            "Code" => TypeSpec.CodeOf(),
-            _ => null,
-        };
-    }
+    private static Type[]? FindInterface(Type type, Type definition) =>
+        type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == definition)?.GetGenericArguments();
 }

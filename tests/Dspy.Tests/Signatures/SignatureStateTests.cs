@@ -66,8 +66,9 @@ public class SignatureStateTests
     public void LoadState_rejects_malformed_state()
     {
         var sig = Signature.Parse("a -> b");
-        Assert.Throws<ArgumentException>(() => sig.LoadState(new Dictionary<string, object?> { ["fields"] = new List<object?>() }));
-        Assert.Throws<ArgumentException>(() => sig.LoadState(new Dictionary<string, object?> { ["instructions"] = "x" }));
+        Assert.Throws<KeyNotFoundException>(() => sig.LoadState(new Dictionary<string, object?> { ["fields"] = new List<object?>() }));
+        Assert.Throws<KeyNotFoundException>(() => sig.LoadState(new Dictionary<string, object?> { ["instructions"] = "x" }));
+        Assert.Throws<ArgumentException>(() => sig.LoadState(new Dictionary<string, object?> { ["instructions"] = 1L, ["fields"] = new List<object?>() }));
     }
 
     [Theory]

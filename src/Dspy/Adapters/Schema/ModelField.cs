@@ -27,7 +27,7 @@ public sealed record ModelField(string Name, TypeSpec Type, bool Required, objec
         {
             if (p.Get is null) continue;
             var member = p.AttributeProvider as PropertyInfo;
-            var spec = member is not null ? ClrTypeSpecs.FromProperty(member) : ClrTypeSpecs.FromClr(p.PropertyType);
+            var spec = member is not null ? TypeSpecs.FromProperty(member) : TypeSpecs.FromClrType(p.PropertyType);
             var required = true;
             object? defaultValue = null;
             var clrName = member?.Name ?? p.Name;

@@ -44,7 +44,7 @@ public static class PydanticJsonSchema
     }
 
     /// <summary>The schema of a CLR type (a record or class gives its model schema).</summary>
-    public static Dictionary<string, object?> Generate(Type type) => Generate(ClrTypeSpecs.FromClr(type));
+    public static Dictionary<string, object?> Generate(Type type) => Generate(TypeSpecs.FromClrType(type));
 
     /// <summary>
     /// The schema of a model built from named fields (pydantic's <c>create_model</c>), e.g. DSPy's <c>DSPyProgramOutputs</c>.
@@ -185,7 +185,7 @@ public static class PydanticJsonSchema
         _ => t.ClrType is { } clr && clr != typeof(object) ? GenerateClrInline(clr) : [],
     };
 
-    private static Dictionary<string, object?> GenerateClrInline(Type clr) => Generate(ClrTypeSpecs.FromClr(clr));
+    private static Dictionary<string, object?> GenerateClrInline(Type clr) => Generate(TypeSpecs.FromClrType(clr));
 
     private static Dictionary<string, object?> LiteralSchema(TypeSpec t)
     {

@@ -8,7 +8,7 @@ namespace Dspy;
 /// (full mapping of U+0130 and the Final_Sigma rule), <c>str.isspace()</c>/<c>str.split()</c>, and the <c>\w</c> word
 /// characters of Python's <c>re</c> (<c>str.isalnum()</c> plus <c>_</c>; combining marks are not word characters).
 /// </summary>
-internal static class PythonText
+public static partial class PythonText
 {
     /// <summary>Python's <c>str.lower()</c>.</summary>
     public static string Lower(string s)
@@ -51,9 +51,6 @@ internal static class PythonText
         return r.Value is '\'' or '.' or ':' or 0x00B7 or 0x0387 or 0x055F or 0x05F4 or 0x2018 or 0x2019 or 0x2024 or 0x2027
             or 0xFE13 or 0xFE52 or 0xFE55 or 0xFF07 or 0xFF0E or 0xFF1A;
     }
-
-    /// <summary>Python's <c>str.isspace()</c> for one character (all such characters are in the BMP).</summary>
-    public static bool IsSpace(char c) => char.IsWhiteSpace(c) || c is >= '\u001C' and <= '\u001F';
 
     /// <summary>Python's <c>str.split()</c> with no separator: runs of whitespace split, empty parts dropped.</summary>
     public static List<string> Split(string s)
