@@ -50,7 +50,7 @@ public abstract class Adapter
             conversation = FormatConversationHistory(withoutHistory, historyField, inputsCopy);
         }
 
-        var messages = new List<ChatMessage> { ChatMessages.Create(ChatRole.System, FormatSystemMessage(signature)) };
+        var messages = new List<ChatMessage> { ChatMessages.Create(ChatRole.System, SystemMessageFor(signature)) };
         messages.AddRange(FormatDemos(signature, demos));
         messages.AddRange(conversation);
         var content = FormatUserMessageContent(withoutHistory ?? signature, inputsCopy, mainRequest: true);
@@ -78,7 +78,16 @@ public abstract class Adapter
         return PostprocessCall(processed, signature, response.Outputs, lm);
     }
 
-    /// <summary>DSPy's <c>format_system_message</c>: field description, field structure and task description, one per line.</summary>
+    // Signatures are immutable, and the system message depends only on the signature and this adapter, so it is built
+    // once per signature: optimizers and evaluations format the same signature thousands of times.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Signature, string> _systemMessages = new();
+
+    private string SystemMessageFor(Signature signature) => _systemMessages.GetValue(signature, FormatSystemMessage);
+
+    /// <summary>
+    /// DSPy's <c>format_system_message</c>: field description, field structure and task description, one per line.
+    /// An override must depend only on the signature and the adapter's own settings: <see cref="Format"/> caches it per signature.
+    /// </summary>
     public virtual string FormatSystemMessage(Signature signature) =>
         $"{FormatFieldDescription(signature)}\n{FormatFieldStructure(signature)}\n{FormatTaskDescription(signature)}";
 
@@ -107,11 +116,11 @@ public abstract class Adapter
     {
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(demos);
-        var complete = new List<Dictionary<string, object?>>();
-        var incomplete = new List<Dictionary<string, object?>>();
+        var complete = new List<IReadOnlyDictionary<string, object?>>();
+        var incomplete = new List<IReadOnlyDictionary<string, object?>>();
         foreach (var demo in demos)
         {
-            var d = demo.ToDictionary();
+            var d = demo;
             var isComplete = signature.Fields.All(f => d.TryGetValue(f.Name, out var v) && v is not null);
             var hasInput = signature.InputFields.Any(f => d.ContainsKey(f.Name));
             var hasOutput = signature.OutputFields.Any(f => d.ContainsKey(f.Name));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -84,24 +85,31 @@ public partial class ChatAdapter : Adapter
     {
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(inputs);
-        var messages = new List<string> { prefix };
+        // DSPy joins [prefix, *fields, requirements, suffix] with blank lines and strips; one builder does the same in one pass.
+        var sb = PromptText.Rent();
+        sb.Append(prefix);
         foreach (var f in signature.InputFields)
         {
             if (inputs.TryGetValue(f.Name, out var value))
             {
-                messages.Add($"[[ ## {f.Name} ## ]]\n{AdapterUtils.FormatFieldValue(f, value)}");
+                sb.Append("\n\n[[ ## ").Append(f.Name).Append(" ## ]]\n").Append(AdapterUtils.FormatFieldValue(f, value));
             }
         }
-        if (mainRequest)
-        {
-            var requirements = UserMessageOutputRequirements(signature);
-            if (requirements is not null) messages.Add(requirements);
-        }
-        messages.Add(suffix);
-        return PythonText.Strip(string.Join("\n\n", messages));
+        if (mainRequest && OutputRequirementsFor(signature) is { } requirements) sb.Append("\n\n").Append(requirements);
+        sb.Append("\n\n").Append(suffix);
+        return PromptText.ToStrippedString(sb);
     }
 
-    /// <summary>DSPy's <c>user_message_output_requirements</c>: the reminder of which output fields to produce, in order, with type hints.</summary>
+    // The reminder depends only on the signature (and this adapter), so it is built once per signature.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Signature, StrongBox<string?>> _requirements = new();
+
+    private string? OutputRequirementsFor(Signature signature) =>
+        _requirements.GetValue(signature, s => new StrongBox<string?>(UserMessageOutputRequirements(s))).Value;
+
+    /// <summary>
+    /// DSPy's <c>user_message_output_requirements</c>: the reminder of which output fields to produce, in order, with type hints.
+    /// An override must depend only on the signature: it is cached per signature.
+    /// </summary>
     public virtual string? UserMessageOutputRequirements(Signature signature)
     {
         ArgumentNullException.ThrowIfNull(signature);
@@ -127,8 +135,18 @@ public partial class ChatAdapter : Adapter
     {
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(outputs);
-        return FormatFieldWithValue(signature.OutputFields.Select(f => (f, outputs.TryGetValue(f.Name, out var v) ? v : missingFieldMessage)))
-            + "\n\n[[ ## completed ## ]]\n";
+        var sb = PromptText.Rent();
+        foreach (var f in signature.OutputFields)
+        {
+            AppendFieldWithValue(sb, f, outputs.TryGetValue(f.Name, out var v) ? v : missingFieldMessage);
+        }
+        return PromptText.ToStrippedString(sb) + "\n\n[[ ## completed ## ]]\n";
+    }
+
+    private static void AppendFieldWithValue(StringBuilder sb, Field field, object? value)
+    {
+        if (sb.Length > 0) sb.Append("\n\n");
+        sb.Append("[[ ## ").Append(field.Name).Append(" ## ]]\n").Append(AdapterUtils.FormatFieldValue(field, value));
     }
 
     /// <summary>DSPy's <c>format_field_with_value</c>: <c>[[ ## name ## ]]⏎value</c> blocks joined by blank lines, stripped.</summary>

@@ -9,7 +9,7 @@ namespace Dspy;
 /// with string keys, or typed CLR objects (records, enums, <c>History</c>, <c>Image</c> ...).
 /// Keys starting with <c>dspy_</c> are hidden from <see cref="Keys"/> and the count unless asked for.
 /// </summary>
-public class Example : IEnumerable<KeyValuePair<string, object?>>, IEquatable<Example>
+public class Example : IReadOnlyDictionary<string, object?>, IEquatable<Example>
 {
     private readonly OrderedDictionary<string, object?> _store;
 
@@ -112,6 +112,10 @@ public class Example : IEnumerable<KeyValuePair<string, object?>>, IEquatable<Ex
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => Items().GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    IEnumerable<string> IReadOnlyDictionary<string, object?>.Keys => Keys();
+
+    IEnumerable<object?> IReadOnlyDictionary<string, object?>.Values => Values();
 
     /// <summary>Equal when the stores hold the same keys and values (input keys are not compared, as in DSPy).</summary>
     public bool Equals(Example? other)
