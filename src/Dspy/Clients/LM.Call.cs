@@ -119,6 +119,15 @@ public sealed partial class LM
             throw new LMConfigurationError($"Could not create the client for '{Model}': {e.Message}", e) { Model = Model, Provider = Provider };
         }
         var options = ChatOptionsMapper.ToChatOptions(merged, ModelName, Capabilities.ReceivesRolloutId || Provider == "sim");
+        var forwardChoiceIndex = false;
+        if (_customClient is null && Provider is "openai" or "azure" && ModelType == "chat")
+        {
+            // Microsoft.Extensions.AI.OpenAI does not put AdditionalProperties on the wire; DSPy sends every extra kwarg to the
+            // provider, so they go into the request body through the SDK's JSON patch. choice_index is only forwarded to a
+            // custom OpenAI-compatible server (api_base), which may use it like the simulated LM; OpenAI itself rejects it.
+            forwardChoiceIndex = (merged.GetValueOrDefault("api_base") ?? merged.GetValueOrDefault("base_url")) is string;
+            OpenAIExtraBody.Attach(options, forwardChoiceIndex);
+        }
         ChatResponse[] responses;
         if (n == 1)
         {
@@ -131,6 +140,7 @@ public sealed partial class LM
                 var o = options.Clone();
                 o.AdditionalProperties = o.AdditionalProperties is null ? [] : new AdditionalPropertiesDictionary(o.AdditionalProperties);
                 o.AdditionalProperties[ChatOptionsMapper.ChoiceIndexKey] = (long)i;
+                if (forwardChoiceIndex) OpenAIExtraBody.Attach(o, true);
                 return SendWithRetriesAsync(client, messages, o, key, i, cancellationToken);
             });
             responses = await Task.WhenAll(tasks);

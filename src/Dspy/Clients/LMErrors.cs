@@ -99,9 +99,10 @@ public static class LMErrors
         var error = FromStatus(cre.Status, cre.Message, cre);
         string? requestId = response.Headers.TryGetValue("x-request-id", out var rid) ? rid
             : response.Headers.TryGetValue("apim-request-id", out var arid) ? arid : null;
-        TimeSpan? retryAfter = null;
-        if (response.Headers.TryGetValue("retry-after-ms", out var ms)) retryAfter = ParseRetryAfterMs(ms);
-        if (retryAfter is null && response.Headers.TryGetValue("retry-after", out var ra)) retryAfter = ParseRetryAfter(ra, DateTimeOffset.UtcNow);
+        // When both headers are present the longer wait wins: never retry sooner than the server asked in either form.
+        var precise = response.Headers.TryGetValue("retry-after-ms", out var ms) ? ParseRetryAfterMs(ms) : null;
+        var coarse = response.Headers.TryGetValue("retry-after", out var ra) ? ParseRetryAfter(ra, DateTimeOffset.UtcNow) : null;
+        TimeSpan? retryAfter = precise is null ? coarse : coarse is null ? precise : (precise > coarse ? precise : coarse);
         string? code = null;
         try
         {
