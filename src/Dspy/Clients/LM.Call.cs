@@ -167,8 +167,22 @@ public sealed partial class LM
                 if (attempt > NumRetries || !LMErrors.IsRetryable(error)) throw error;
                 var delay = RetryDelay(attempt, error.RetryAfter, key, choice);
                 OnRetry?.Invoke(new LMRetryEvent(Model, attempt, error, delay));
-                await Task.Delay(delay, TimeProvider, cancellationToken);
+                await WaitAtLeastAsync(delay, cancellationToken);
             }
+        }
+    }
+
+    // Timers run on a coarse tick and can fire a millisecond or so early; a Retry-After is a promise not to come back
+    // sooner, so the wait is checked against the precise clock and topped up.
+    private async Task WaitAtLeastAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var start = TimeProvider.GetTimestamp();
+        var remaining = delay;
+        while (remaining > TimeSpan.Zero)
+        {
+            var step = remaining < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : remaining;
+            await Task.Delay(step, TimeProvider, cancellationToken);
+            remaining = delay - TimeProvider.GetElapsedTime(start);
         }
     }
 

@@ -52,14 +52,26 @@ internal sealed class ScriptedChatClient : IChatClient
     }
 }
 
-/// <summary>A clock whose timers fire at once (so retry tests do not sleep) and which records every requested delay.</summary>
+/// <summary>
+/// A virtual clock whose timers fire at once (so retry tests do not sleep): creating a timer records its delay and moves
+/// the clock forward by it.
+/// </summary>
 internal sealed class InstantTimeProvider : TimeProvider
 {
+    private long _ticks;
+
     public ConcurrentQueue<TimeSpan> Delays { get; } = new();
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+    public override DateTimeOffset GetUtcNow() => new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(Interlocked.Read(ref _ticks));
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         Delays.Enqueue(dueTime);
+        Interlocked.Add(ref _ticks, dueTime.Ticks);
         var timer = new FiredTimer();
         ThreadPool.QueueUserWorkItem(_ => callback(state));
         return timer;
