@@ -248,16 +248,27 @@ public sealed class SimServer : IAsyncDisposable
 
         var choices = new List<OpenAIChatWire.Choice>(request.N);
         long prompt = 0, completion = 0;
-        var responses = await Task.WhenAll(Enumerable.Range(0, request.N).Select(i =>
+        ChatResponse[] responses;
+        try
         {
-            var o = request.Options.Clone();
-            if (request.N > 1)
+            responses = await Task.WhenAll(Enumerable.Range(0, request.N).Select(i =>
             {
-                o.AdditionalProperties = o.AdditionalProperties is null ? [] : new AdditionalPropertiesDictionary(o.AdditionalProperties);
-                o.AdditionalProperties["choice_index"] = (long)i;
-            }
-            return _backend.GetResponseAsync(request.Messages, o, ctx.RequestAborted);
-        }));
+                var o = request.Options.Clone();
+                if (request.N > 1)
+                {
+                    o.AdditionalProperties = o.AdditionalProperties is null ? [] : new AdditionalPropertiesDictionary(o.AdditionalProperties);
+                    o.AdditionalProperties["choice_index"] = (long)i;
+                }
+                return _backend.GetResponseAsync(request.Messages, o, ctx.RequestAborted);
+            }));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A backend failure is the server's fault: answer like a provider would, with an OpenAI-shaped 500.
+            Record(hash, now, 500, null, null, notBefore);
+            await WriteErrorAsync(ctx, 500, "The simulated LM failed: " + e.Message, "server_error", null);
+            return;
+        }
         var malformed = malformedDraw < _options.MalformedRate;
         foreach (var r in responses)
         {
