@@ -15,8 +15,9 @@ using Microsoft.Extensions.Logging;
 namespace Dspy.Cli;
 
 /// <summary>
-/// The simulated LM as an OpenAI-compatible HTTP server on 127.0.0.1 (Kestrel, minimal APIs): <c>POST /v1/chat/completions</c>,
-/// <c>GET /v1/models</c>, <c>GET /sim/stats</c> and <c>POST /sim/reset</c>. Any <see cref="IChatClient"/> answers the
+/// The simulated LM as an OpenAI-compatible HTTP server on 127.0.0.1 (Kestrel, minimal APIs): <c>POST /v1/chat/completions</c>
+/// (also under Azure OpenAI's <c>/openai/deployments/{deployment}/chat/completions</c>), <c>GET /v1/models</c>,
+/// <c>GET /sim/stats</c> and <c>POST /sim/reset</c>. Any <see cref="IChatClient"/> answers the
 /// requests (the deterministic <c>SimChatClient</c> in production); the server adds what real providers do to clients:
 /// latency, sliding-window requests/tokens limits answered with 429 and a correct Retry-After, injected 500s, hangs and
 /// corrupted outputs. Start it with <see cref="StartAsync"/>; point an LM at <see cref="ApiBase"/>.
@@ -129,6 +130,8 @@ public sealed class SimServer : IAsyncDisposable
     private void Map(WebApplication app)
     {
         app.MapPost("/v1/chat/completions", (Func<HttpContext, Task>)ChatCompletionsAsync);
+        // Azure OpenAI's path shape, so an "azure/<deployment>" LM can be pointed at the simulator too.
+        app.MapPost("/openai/deployments/{deployment}/chat/completions", (Func<HttpContext, Task>)ChatCompletionsAsync);
         app.MapGet("/v1/models", (Func<HttpContext, Task>)(ctx => WriteJsonAsync(ctx, 200, w =>
         {
             w.WriteStartObject();

@@ -6,7 +6,7 @@ namespace Dspy;
 /// The on-disk level of the LM cache: one JSON file per key under two levels of sharded folders
 /// (<c>ab/cd/abcd....json</c>), written atomically (temporary file in the same folder, then rename), so a crash or a
 /// concurrent writer never leaves a half-written entry. When the total size exceeds the limit, the oldest stored entries
-/// are deleted first (DSPy's diskcache default, "least recently stored").
+/// are deleted first (DSPy's diskcache default, "least recently stored") until 90% of the limit is used.
 /// </summary>
 public sealed class DiskCache
 {
@@ -121,9 +121,11 @@ public sealed class DiskCache
             .ThenBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
         var total = files.Sum(f => f.Length);
+        // Evict down to 90% of the limit so that a full cache does not rescan the folder on every write.
+        var target = SizeLimitBytes - SizeLimitBytes / 10;
         foreach (var f in files)
         {
-            if (total <= SizeLimitBytes) break;
+            if (total <= target) break;
             if (TryDelete(f.FullName)) total -= f.Length;
         }
         _totalBytes = total;

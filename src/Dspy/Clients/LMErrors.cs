@@ -13,12 +13,8 @@ public static class LMErrors
     /// DSPy's <c>is_retryable_lm_error</c>: rate limits, server errors, timeouts and transport failures are transient;
     /// everything else (auth, billing, bad requests, configuration) would fail again.
     /// </summary>
-    public static bool IsRetryable(Exception exception) => exception switch
-    {
-        LMRateLimitError or LMServerError or LMTimeoutError or LMTransportError => true,
-        LMError => false,
-        _ => false,
-    };
+    public static bool IsRetryable(Exception exception)
+        => exception is LMRateLimitError or LMServerError or LMTimeoutError or LMTransportError;
 
     /// <summary>The error class for an HTTP status (DSPy's status table); <paramref name="message"/> decides context-window errors.</summary>
     public static LMError FromStatus(int status, string message, Exception? inner = null)

@@ -173,4 +173,14 @@ public sealed class SimServerEndToEndTests
         Assert.True(stats.InjectedFailures > 0);
         Assert.Equal(stats.Served + stats.InjectedFailures, stats.RequestsReceived);
     }
+
+    [Fact]
+    public async Task Azure_provider_reaches_the_simulator_through_the_azure_sdk()
+    {
+        await using var server = await SimServer.StartAsync(new SimServerOptions(), new EchoChatClient());
+        var lm = new LM("azure/my-deployment", apiKey: "test", apiBase: server.BaseAddress.ToString(), cache: false);
+        var response = await lm.CallAsync([new ChatMessage(ChatRole.User, "via azure")]);
+        Assert.Equal("echo: via azure", response.Outputs[0].Text);
+        Assert.Equal(1, server.Stats.Served);
+    }
 }
