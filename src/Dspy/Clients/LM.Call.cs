@@ -35,7 +35,8 @@ public sealed partial class LM
         if (merged.TryGetValue("rollout_id", out var rid) && rid is null) merged.Remove("rollout_id");
 
         var sent = ModelType == "text" ? [TextPrompt(messages)] : messages;
-        var rendered = MessageRendering.Render(sent);
+        // Key and history use the messages as given (as DSPy does); a text model receives them joined into one prompt.
+        var rendered = MessageRendering.Render(messages);
         string? key = null;
         try
         {
