@@ -16,7 +16,8 @@ namespace Dspy.Cli;
 
 /// <summary>
 /// The simulated LM as an OpenAI-compatible HTTP server on 127.0.0.1 (Kestrel, minimal APIs): <c>POST /v1/chat/completions</c>
-/// (also under Azure OpenAI's <c>/openai/deployments/{deployment}/chat/completions</c>), <c>GET /v1/models</c>,
+/// (also under Azure OpenAI's <c>/openai/deployments/{deployment}/chat/completions</c>, and Anthropic's <c>POST /v1/messages</c>),
+/// <c>GET /v1/models</c>,
 /// <c>GET /sim/stats</c> and <c>POST /sim/reset</c>. Any <see cref="IChatClient"/> answers the
 /// requests (the deterministic <c>SimChatClient</c> in production); the server adds what real providers do to clients:
 /// latency, sliding-window requests/tokens limits answered with 429 and a correct Retry-After, injected 500s, hangs and
@@ -129,9 +130,11 @@ public sealed class SimServer : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
-        app.MapPost("/v1/chat/completions", (Func<HttpContext, Task>)ChatCompletionsAsync);
+        app.MapPost("/v1/chat/completions", (Func<HttpContext, Task>)(ctx => HandleAsync(ctx, SimWire.OpenAI)));
         // Azure OpenAI's path shape, so an "azure/<deployment>" LM can be pointed at the simulator too.
-        app.MapPost("/openai/deployments/{deployment}/chat/completions", (Func<HttpContext, Task>)ChatCompletionsAsync);
+        app.MapPost("/openai/deployments/{deployment}/chat/completions", (Func<HttpContext, Task>)(ctx => HandleAsync(ctx, SimWire.OpenAI)));
+        // Anthropic's Messages API, so an "anthropic/<model>" LM can be pointed at it as well.
+        app.MapPost("/v1/messages", (Func<HttpContext, Task>)(ctx => HandleAsync(ctx, SimWire.Anthropic)));
         app.MapGet("/v1/models", (Func<HttpContext, Task>)(ctx => WriteJsonAsync(ctx, 200, w =>
         {
             w.WriteStartObject();
@@ -174,7 +177,7 @@ public sealed class SimServer : IAsyncDisposable
         }));
     }
 
-    private async Task ChatCompletionsAsync(HttpContext ctx)
+    private async Task HandleAsync(HttpContext ctx, SimWire wire)
     {
         var now = _time.GetUtcNow();
         Interlocked.Increment(ref _received);
@@ -190,13 +193,13 @@ public sealed class SimServer : IAsyncDisposable
         try
         {
             using var doc = JsonDocument.Parse(body);
-            request = OpenAIChatWire.ParseRequest(doc.RootElement);
+            request = wire.Parse(doc.RootElement);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
             Interlocked.Increment(ref _badRequests);
             Record(hash, now, 400, null, null, notBefore);
-            await WriteErrorAsync(ctx, 400, "Invalid request: " + e.Message, "invalid_request_error", null);
+            await WriteErrorAsync(ctx, wire, 400, "Invalid request: " + e.Message, "invalid_request_error", null);
             return;
         }
 
@@ -210,7 +213,7 @@ public sealed class SimServer : IAsyncDisposable
             Record(hash, now, 429, retryAfter, wait, notBefore);
             ctx.Response.Headers["Retry-After"] = seconds.ToString(CultureInfo.InvariantCulture);
             ctx.Response.Headers["retry-after-ms"] = ((long)Math.Ceiling(wait.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
-            await WriteErrorAsync(ctx, 429,
+            await WriteErrorAsync(ctx, wire, 429,
                 $"Rate limit reached for {request.Model} (simulated): limit {_options.Rpm?.ToString(CultureInfo.InvariantCulture) ?? "none"} requests and "
                 + $"{_options.Tpm?.ToString(CultureInfo.InvariantCulture) ?? "no"} tokens per {_options.Window.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s. "
                 + $"Please try again in {seconds.ToString(CultureInfo.InvariantCulture)}s.",
@@ -227,7 +230,7 @@ public sealed class SimServer : IAsyncDisposable
         {
             Interlocked.Increment(ref _failures);
             Record(hash, now, 500, null, null, notBefore);
-            await WriteErrorAsync(ctx, 500, "The simulated server had an injected error while processing your request.", "server_error", null);
+            await WriteErrorAsync(ctx, wire, 500, "The simulated server had an injected error while processing your request.", "server_error", null);
             return;
         }
         if (timeoutDraw < _options.TimeoutRate)
@@ -244,7 +247,7 @@ public sealed class SimServer : IAsyncDisposable
                 return;
             }
             Record(hash, now, 504, null, null, notBefore);
-            await WriteErrorAsync(ctx, 504, "The simulated server timed out.", "timeout", null);
+            await WriteErrorAsync(ctx, wire, 504, "The simulated server timed out.", "timeout", null);
             return;
         }
         if (_options.LatencyMs > 0) await Task.Delay(TimeSpan.FromMilliseconds(_options.LatencyMs), _time, ctx.RequestAborted);
@@ -269,7 +272,7 @@ public sealed class SimServer : IAsyncDisposable
         {
             // A backend failure is the server's fault: answer like a provider would, with an OpenAI-shaped 500.
             Record(hash, now, 500, null, null, notBefore);
-            await WriteErrorAsync(ctx, 500, "The simulated LM failed: " + e.Message, "server_error", null);
+            await WriteErrorAsync(ctx, wire, 500, "The simulated LM failed: " + e.Message, "server_error", null);
             return;
         }
         var malformed = malformedDraw < _options.MalformedRate;
@@ -290,8 +293,7 @@ public sealed class SimServer : IAsyncDisposable
         Interlocked.Add(ref _promptTokens, prompt);
         Interlocked.Add(ref _completionTokens, completion);
         Record(hash, now, 200, null, null, notBefore);
-        var id = "chatcmpl-sim-" + hash[..24];
-        await WriteJsonAsync(ctx, 200, w => OpenAIChatWire.WriteResponse(w, id, now, request.Model, choices, prompt, completion));
+        await WriteJsonAsync(ctx, 200, w => wire.WriteResponse(w, hash[..24], now, request.Model, choices, prompt, completion));
     }
 
     private void Record(string hash, DateTimeOffset at, int status, TimeSpan? retryAfter, TimeSpan? precise, DateTimeOffset? notBefore)
@@ -302,12 +304,12 @@ public sealed class SimServer : IAsyncDisposable
         }
     }
 
-    private static Task WriteErrorAsync(HttpContext ctx, int status, string message, string type, string? code)
+    private static Task WriteErrorAsync(HttpContext ctx, SimWire wire, int status, string message, string type, string? code)
     {
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "application/json";
         ctx.Response.Headers["x-request-id"] = "req_sim_" + Guid.NewGuid().ToString("N")[..16];
-        return ctx.Response.WriteAsync(OpenAIChatWire.ErrorBody(message, type, code), ctx.RequestAborted);
+        return ctx.Response.WriteAsync(wire.ErrorBody(status, message, type, code), ctx.RequestAborted);
     }
 
     private static async Task WriteJsonAsync(HttpContext ctx, int status, Action<Utf8JsonWriter> write)

@@ -183,4 +183,30 @@ public sealed class SimServerEndToEndTests
         Assert.Equal("echo: via azure", response.Outputs[0].Text);
         Assert.Equal(1, server.Stats.Served);
     }
+
+    [Fact]
+    public async Task Anthropic_provider_reaches_the_simulator_through_the_anthropic_sdk()
+    {
+        await using var server = await SimServer.StartAsync(new SimServerOptions(), new EchoChatClient());
+        var lm = new LM("anthropic/claude-sim", maxTokens: 64, apiKey: "test", apiBase: server.BaseAddress.ToString().TrimEnd('/'), cache: false);
+        var response = await lm.CallAsync([new ChatMessage(ChatRole.System, "be brief"), new ChatMessage(ChatRole.User, "via anthropic")]);
+        Assert.Equal("echo: via anthropic", response.Outputs[0].Text);
+        Assert.Equal("stop", response.Outputs[0].FinishReason);
+        Assert.True(response.Usage.PromptTokens > 0);
+        Assert.Equal(1, server.Stats.Served);
+    }
+
+    [Fact]
+    public async Task Anthropic_rate_limits_map_to_rate_limit_errors()
+    {
+        await using var server = await SimServer.StartAsync(new SimServerOptions { Rpm = 1, Window = TimeSpan.FromSeconds(30) }, new EchoChatClient());
+        var lm = new LM("anthropic/claude-sim", maxTokens: 64, apiKey: "test", apiBase: server.BaseAddress.ToString().TrimEnd('/'), cache: false,
+            numRetries: 0);
+        await lm.CallAsync([new ChatMessage(ChatRole.User, "first")]);
+        var e = await Assert.ThrowsAsync<LMRateLimitError>(() => lm.CallAsync([new ChatMessage(ChatRole.User, "second")]));
+        Assert.Equal(429, e.Status);
+        Assert.Equal("anthropic", e.Provider);
+        // The SDK's own retries are off: one 429, no hidden second attempt.
+        Assert.Equal(1, server.Stats.RateLimited);
+    }
 }
