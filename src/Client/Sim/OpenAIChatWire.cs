@@ -58,6 +58,8 @@ internal static class OpenAIChatWire
                     break;
             }
         }
+        if (root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True)
+            throw new FormatException("Streaming is not supported by the simulated LM server; send \"stream\": false.");
         var n = root.TryGetProperty("n", out var nEl) && nEl.ValueKind == JsonValueKind.Number ? nEl.GetInt32() : 1;
         if (n < 1) throw new FormatException("'n' must be at least 1.");
         var chars = messages.Sum(x => x.Text.Length);

@@ -100,6 +100,9 @@ public sealed class SimServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Waits until the server shuts down (Ctrl+C, <see cref="StopAsync"/>) or <paramref name="cancellationToken"/> fires; for <c>dspy sim serve</c>.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
     /// <summary>Stops the server.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
 

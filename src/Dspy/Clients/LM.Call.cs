@@ -165,7 +165,11 @@ public sealed partial class LM
             catch (Exception e)
             {
                 var error = LMErrors.FromException(e, Model, Provider, cancellationToken);
-                if (attempt > NumRetries || !LMErrors.IsRetryable(error)) throw error;
+                if (attempt > NumRetries || !LMErrors.IsRetryable(error))
+                {
+                    if (ReferenceEquals(error, e)) throw; // already an LMError: keep its stack trace
+                    throw error;
+                }
                 var delay = RetryDelay(attempt, error.RetryAfter, key, choice);
                 OnRetry?.Invoke(new LMRetryEvent(Model, attempt, error, delay));
                 await WaitAtLeastAsync(delay, cancellationToken);
