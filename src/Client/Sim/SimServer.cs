@@ -17,7 +17,8 @@ namespace Dspy.Cli;
 
 /// <summary>
 /// The simulated LM as an OpenAI-compatible HTTP server on 127.0.0.1 (Kestrel, minimal APIs): <c>POST /v1/chat/completions</c>
-/// (also under Azure OpenAI's <c>/openai/deployments/{deployment}/chat/completions</c>, and Anthropic's <c>POST /v1/messages</c>),
+/// (also under Azure OpenAI's <c>/openai/deployments/{deployment}/chat/completions</c>, Anthropic's <c>POST /v1/messages</c> and
+/// Ollama's <c>POST /api/chat</c>),
 /// <c>GET /v1/models</c>,
 /// <c>GET /sim/stats</c> and <c>POST /sim/reset</c>. Any <see cref="IChatClient"/> answers the
 /// requests (the deterministic <c>SimChatClient</c> in production); the server adds what real providers do to clients:
@@ -139,6 +140,8 @@ public sealed class SimServer : IAsyncDisposable
         app.MapPost("/openai/deployments/{deployment}/chat/completions", (Func<HttpContext, Task>)(ctx => HandleAsync(ctx, SimWire.OpenAI)));
         // Anthropic's Messages API, so an "anthropic/<model>" LM can be pointed at it as well.
         app.MapPost("/v1/messages", (Func<HttpContext, Task>)(ctx => HandleAsync(ctx, SimWire.Anthropic)));
+        // Ollama's chat API, for "ollama_chat/<model>" LMs.
+        app.MapPost("/api/chat", (Func<HttpContext, Task>)(ctx => HandleAsync(ctx, SimWire.Ollama)));
         app.MapGet("/v1/models", (Func<HttpContext, Task>)(ctx => WriteJsonAsync(ctx, 200, w =>
         {
             w.WriteStartObject();

@@ -11,6 +11,9 @@ internal abstract class SimWire
     /// <summary>Anthropic messages.</summary>
     public static SimWire Anthropic { get; } = new AnthropicWire();
 
+    /// <summary>Ollama chat.</summary>
+    public static SimWire Ollama { get; } = new OllamaWire();
+
     public abstract OpenAIChatRequest Parse(JsonElement root);
 
     public abstract void WriteResponse(Utf8JsonWriter w, string idSuffix, DateTimeOffset created, string model, IReadOnlyList<OpenAIChatWire.Choice> choices,
@@ -38,5 +41,16 @@ internal abstract class SimWire
             => AnthropicMessagesWire.WriteResponse(w, "msg_sim_" + idSuffix, model, choices[0], promptTokens, completionTokens);
 
         public override string ErrorBody(int status, string message, string type, string? code) => AnthropicMessagesWire.ErrorBody(status, message);
+    }
+
+    private sealed class OllamaWire : SimWire
+    {
+        public override OpenAIChatRequest Parse(JsonElement root) => OllamaChatWire.ParseRequest(root);
+
+        public override void WriteResponse(Utf8JsonWriter w, string idSuffix, DateTimeOffset created, string model,
+            IReadOnlyList<OpenAIChatWire.Choice> choices, long promptTokens, long completionTokens)
+            => OllamaChatWire.WriteResponse(w, created, model, choices[0], promptTokens, completionTokens);
+
+        public override string ErrorBody(int status, string message, string type, string? code) => OllamaChatWire.ErrorBody(message);
     }
 }

@@ -209,4 +209,24 @@ public sealed class SimServerEndToEndTests
         // The SDK's own retries are off: one 429, no hidden second attempt.
         Assert.Equal(1, server.Stats.RateLimited);
     }
+
+    [Fact]
+    public async Task Ollama_provider_reaches_the_simulator_through_ollamasharp()
+    {
+        await using var server = await SimServer.StartAsync(new SimServerOptions(), new EchoChatClient());
+        var lm = new LM("ollama_chat/llama-sim", temperature: 0.2, apiBase: server.BaseAddress.ToString(), cache: false);
+        var response = await lm.CallAsync([new ChatMessage(ChatRole.User, "via ollama")]);
+        Assert.Equal("echo: via ollama", response.Outputs[0].Text);
+        Assert.Equal(1, server.Stats.Served);
+    }
+
+    [Fact]
+    public async Task Ollama_rate_limits_map_to_rate_limit_errors()
+    {
+        await using var server = await SimServer.StartAsync(new SimServerOptions { Rpm = 1, Window = TimeSpan.FromSeconds(30) }, new EchoChatClient());
+        var lm = new LM("ollama_chat/llama-sim", apiBase: server.BaseAddress.ToString(), cache: false, numRetries: 0);
+        await lm.CallAsync([new ChatMessage(ChatRole.User, "first")]);
+        var e = await Assert.ThrowsAsync<LMRateLimitError>(() => lm.CallAsync([new ChatMessage(ChatRole.User, "second")]));
+        Assert.Equal("ollama_chat", e.Provider);
+    }
 }
