@@ -65,7 +65,10 @@ public sealed record LMHistoryEntry
         ["model_type"] = ModelType,
     };
 
-    /// <summary>DSPy's usage dictionary: <c>prompt_tokens</c>, <c>completion_tokens</c>, <c>total_tokens</c> and detail counts; empty for no usage.</summary>
+    /// <summary>
+    /// DSPy's usage dictionary: <c>prompt_tokens</c>, <c>completion_tokens</c>, <c>total_tokens</c> and nested detail counts
+    /// (<c>prompt_tokens_details: {cached_tokens}</c>, <c>completion_tokens_details: {reasoning_tokens}</c>); empty for no usage.
+    /// </summary>
     public static Dictionary<string, object?> UsageDictionary(LMUsage usage)
     {
         ArgumentNullException.ThrowIfNull(usage);
@@ -74,7 +77,19 @@ public sealed record LMHistoryEntry
         d["prompt_tokens"] = usage.PromptTokens;
         d["completion_tokens"] = usage.CompletionTokens;
         d["total_tokens"] = usage.TotalTokens;
-        foreach (var (k, v) in usage.Details) d[k] = v;
+        // Detail keys are "group.name" (e.g. "prompt_tokens_details.cached_tokens"); DSPy nests them.
+        foreach (var (k, v) in usage.Details)
+        {
+            var dot = k.IndexOf('.', StringComparison.Ordinal);
+            if (dot < 0)
+            {
+                d[k] = v;
+                continue;
+            }
+            if (d.GetValueOrDefault(k[..dot]) is not Dictionary<string, object?> group)
+                d[k[..dot]] = group = new Dictionary<string, object?>(StringComparer.Ordinal);
+            group[k[(dot + 1)..]] = v;
+        }
         return d;
     }
 

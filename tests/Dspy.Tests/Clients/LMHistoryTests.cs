@@ -21,7 +21,9 @@ public sealed class LMHistoryTests
         Assert.Equal(0.5, entry.Kwargs["temperature"]);
         Assert.Equal("scripted-1", entry.ResponseModel);
         Assert.Equal("chat", entry.ModelType);
-        Assert.Equal(15L, entry.ToDictionary()["usage"] is Dictionary<string, object?> u ? u["total_tokens"] : null);
+        var usage = Assert.IsType<Dictionary<string, object?>>(entry.ToDictionary()["usage"]);
+        Assert.Equal(15L, usage["total_tokens"]);
+        Assert.Equal(2L, Assert.IsType<Dictionary<string, object?>>(usage["prompt_tokens_details"])["cached_tokens"]);
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$", entry.TimestampText);
         Assert.Contains(LMHistory.Global.Entries, e => e.Uuid == entry.Uuid);
     }
