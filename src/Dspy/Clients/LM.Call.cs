@@ -164,8 +164,8 @@ public sealed partial class LM
             }
             catch (Exception e)
             {
-                var error = LMErrors.FromException(e, Model, Provider, cancellationToken);
-                if (attempt > NumRetries || !LMErrors.IsRetryable(error))
+                var error = LMErrorMapper.FromException(e, Model, Provider, cancellationToken);
+                if (attempt > NumRetries || !LMErrorMapper.IsRetryable(error))
                 {
                     if (ReferenceEquals(error, e)) throw; // already an LMError: keep its stack trace
                     throw error;

@@ -41,7 +41,7 @@ public sealed class SimServerBehaviourTests
             RequestTimeout = TimeSpan.FromSeconds(1.5), // long enough for the request to reach a busy test machine
         };
         var e = await Assert.ThrowsAsync<LMTimeoutError>(() => lm.CallAsync([new ChatMessage(ChatRole.User, "slow")]));
-        Assert.True(LMErrors.IsRetryable(e));
+        Assert.True(LMErrorMapper.IsRetryable(e));
         Assert.Equal(1, server.Stats.Timeouts);
         Assert.Equal(0, server.Stats.Served);
     }

@@ -7,7 +7,8 @@ namespace Dspy;
 /// Maps the exceptions of the provider SDKs (OpenAI/Azure <see cref="ClientResultException"/>, Anthropic, OllamaSharp,
 /// <see cref="HttpRequestException"/>, timeouts) to DSPy's <see cref="LMError"/> hierarchy, and says which are worth retrying.
 /// </summary>
-public static class LMErrors
+/// <remarks>Not called <c>LMErrors</c>: the adapters have an internal helper of that name.</remarks>
+public static class LMErrorMapper
 {
     /// <summary>
     /// DSPy's <c>is_retryable_lm_error</c>: rate limits, server errors, timeouts and transport failures are transient;
