@@ -48,4 +48,35 @@ public abstract class BaseLM
 
     /// <summary>DSPy's <c>lm.copy(**kwargs)</c>: a copy with its own history and kwargs; a null value removes a kwarg.</summary>
     public abstract BaseLM Copy(IReadOnlyDictionary<string, object?>? overrides = null);
+
+    /// <summary>This LM's call history (DSPy's <c>lm.history</c>), capped by <see cref="DspySettings.MaxHistorySize"/>.</summary>
+    public LMHistoryLog History { get; } = new();
+
+    /// <summary>Prints this LM's last <paramref name="n"/> calls in DSPy's <c>inspect_history</c> layout.</summary>
+    public void InspectHistory(int n = 1, TextWriter? writer = null) => HistoryPrinter.Print(History.Entries, n, writer);
+
+    /// <summary>
+    /// DSPy's <c>update_history</c>: records <paramref name="entry"/> in the global history (cap 10,000) and in this LM's
+    /// history (cap <see cref="DspySettings.MaxHistorySize"/>); nothing when <see cref="DspySettings.DisableHistory"/> is set,
+    /// and no per-LM entry when the cap is 0.
+    /// </summary>
+    protected void UpdateHistory(LMHistoryEntry entry)
+    {
+        var settings = Settings.Current;
+        if (settings.DisableHistory) return;
+        LMHistory.Global.Add(entry, LMHistory.MaxGlobalHistorySize);
+        if (settings.MaxHistorySize <= 0) return;
+        History.Add(entry, settings.MaxHistorySize);
+    }
+
+    /// <summary>DSPy's <c>dump_state</c>: the model, model type and kwargs (never the API key).</summary>
+    public virtual Dictionary<string, object?> DumpState()
+    {
+        var state = new Dictionary<string, object?>(StringComparer.Ordinal) { ["model"] = Model, ["model_type"] = ModelType };
+        foreach (var (k, v) in Kwargs)
+        {
+            if (k != "api_key") state[k] = v;
+        }
+        return state;
+    }
 }

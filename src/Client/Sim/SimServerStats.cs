@@ -1,0 +1,48 @@
+namespace Dspy.Cli;
+
+/// <summary>Counters of the simulated LM server (<c>GET /sim/stats</c>).</summary>
+public sealed record SimServerStats
+{
+    /// <summary>Chat completion requests received.</summary>
+    public long RequestsReceived { get; init; }
+
+    /// <summary>Requests answered 200.</summary>
+    public long Served { get; init; }
+
+    /// <summary>Requests answered 429 (rate limited).</summary>
+    public long RateLimited { get; init; }
+
+    /// <summary>Injected HTTP 500s.</summary>
+    public long InjectedFailures { get; init; }
+
+    /// <summary>Injected hangs (timeouts).</summary>
+    public long Timeouts { get; init; }
+
+    /// <summary>Responses whose text was corrupted on purpose.</summary>
+    public long Malformed { get; init; }
+
+    /// <summary>Requests answered 400 (unparseable).</summary>
+    public long BadRequests { get; init; }
+
+    /// <summary>Retries of a rate-limited request that arrived before the Retry-After instant the server gave for it.</summary>
+    public long EarlyRetries { get; init; }
+
+    /// <summary>Prompt tokens of served requests.</summary>
+    public long PromptTokens { get; init; }
+
+    /// <summary>Completion tokens of served requests.</summary>
+    public long CompletionTokens { get; init; }
+
+    /// <summary>Prompt plus completion tokens of served requests.</summary>
+    public long TotalTokens => PromptTokens + CompletionTokens;
+}
+
+/// <summary>One chat completion request as the server saw it (for tests and diagnostics).</summary>
+/// <param name="BodyHash">SHA-256 hex of the request body (identifies retries of the same request).</param>
+/// <param name="Arrival">When it arrived (server clock).</param>
+/// <param name="Status">The HTTP status answered.</param>
+/// <param name="RetryAfter">The Retry-After given with a 429 (whole seconds, as sent).</param>
+/// <param name="RetryAfterPrecise">The exact time until capacity frees up (sent as <c>retry-after-ms</c>).</param>
+/// <param name="NotBefore">For a retry of a rate-limited request: the earliest instant the server allowed it.</param>
+public sealed record SimRequestRecord(string BodyHash, DateTimeOffset Arrival, int Status, TimeSpan? RetryAfter, TimeSpan? RetryAfterPrecise,
+    DateTimeOffset? NotBefore);

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace Dspy;
+
+/// <summary>
+/// The <c>Dspy</c> <see cref="ActivitySource"/>: one span per LM call with OpenTelemetry GenAI semantic-convention
+/// attributes, so any OpenTelemetry exporter listening to "Dspy" sees model, provider and token counts.
+/// </summary>
+public static class LMTelemetry
+{
+    /// <summary>The source name to subscribe to.</summary>
+    public const string SourceName = "Dspy";
+
+    /// <summary>The activity source.</summary>
+    public static readonly ActivitySource Source = new(SourceName);
+
+    internal static Activity? StartCall(string model, string provider, string modelName, IReadOnlyDictionary<string, object?> kwargs)
+    {
+        var activity = Source.StartActivity($"chat {model}", ActivityKind.Client);
+        if (activity is null) return null;
+        activity.SetTag("gen_ai.operation.name", "chat");
+        activity.SetTag("gen_ai.system", provider);
+        activity.SetTag("gen_ai.request.model", string.IsNullOrEmpty(modelName) ? model : modelName);
+        if (kwargs.GetValueOrDefault("temperature") is { } t) activity.SetTag("gen_ai.request.temperature", t);
+        if ((kwargs.GetValueOrDefault("max_tokens") ?? kwargs.GetValueOrDefault("max_completion_tokens")) is { } m)
+            activity.SetTag("gen_ai.request.max_tokens", m);
+        return activity;
+    }
+
+    internal static void Complete(Activity? activity, LMResponse response)
+    {
+        if (activity is null) return;
+        activity.SetTag("gen_ai.response.model", response.ResponseModel);
+        activity.SetTag("gen_ai.usage.input_tokens", response.Usage.PromptTokens);
+        activity.SetTag("gen_ai.usage.output_tokens", response.Usage.CompletionTokens);
+        activity.SetTag("dspy.cache_hit", response.CacheHit);
+    }
+
+    internal static void Fail(Activity? activity, Exception error)
+    {
+        if (activity is null) return;
+        activity.SetStatus(ActivityStatusCode.Error, error.Message);
+        activity.SetTag("error.type", error.GetType().Name);
+    }
+}
