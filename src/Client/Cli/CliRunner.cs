@@ -24,6 +24,11 @@ internal static class CliRunner
             await Console.Error.WriteLineAsync("error: LM call failed: " + FirstLine(ex.Message));
             return ExitCodes.Failure;
         }
+        catch (MaxErrorsExceededException ex)
+        {
+            await Console.Error.WriteLineAsync("error: " + FirstLine(ex.Message));
+            return ExitCodes.Failure;
+        }
         catch (OperationCanceledException)
         {
             await Console.Error.WriteLineAsync("error: cancelled.");

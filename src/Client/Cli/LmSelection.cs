@@ -18,11 +18,11 @@ internal static class LmSelection
         return "sim";
     }
 
-    public static LM Create(string model)
+    public static LM Create(string model, string? apiBase = null)
     {
         try
         {
-            return new LM(model);
+            return new LM(model, apiBase: string.IsNullOrWhiteSpace(apiBase) ? null : apiBase);
         }
         catch (Exception ex) when (ex is ArgumentException or LMError or InvalidOperationException)
         {

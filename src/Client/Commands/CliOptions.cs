@@ -22,6 +22,11 @@ internal static class CliOptions
         Description = "The LM, provider/model (openai/gpt-4o-mini, anthropic/..., ollama_chat/..., sim). Defaults to sim without a provider key.",
     };
 
+    public static Option<string?> ApiBase() => new("--api-base")
+    {
+        Description = "Base URL of an OpenAI-compatible server for openai/ models, e.g. the one 'dspy sim serve' prints.",
+    };
+
     public static Option<string> Module() => new("--module", "-m")
     {
         Description = "predict or cot (ChainOfThought).",

@@ -18,7 +18,7 @@ internal static class DspyCommand
         var parse = Create().Parse(args);
         if (parse.Errors.Count > 0)
         {
-            await Console.Error.WriteLineAsync("error: " + parse.Errors[0].Message + " (see 'dspy --help')");
+            await Console.Error.WriteLineAsync("error: " + string.Join("; ", parse.Errors.Select(e => e.Message)) + " (see 'dspy --help')");
             return ExitCodes.InvalidInput;
         }
         return await parse.InvokeAsync();

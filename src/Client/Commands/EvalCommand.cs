@@ -13,11 +13,12 @@ internal static class EvalCommand
         var metric = new Option<string>("--metric") { Description = "A built-in metric name, e.g. exact_match.", Required = true };
         var demos = new Option<string?>("--demos") { Description = "A JSONL file; each line is one demo object." };
         var lm = CliOptions.Lm();
+        var apiBase = CliOptions.ApiBase();
         var module = CliOptions.Module();
         var threads = new Option<int>("--threads", "-t") { Description = "Examples evaluated in parallel.", DefaultValueFactory = _ => 8 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout." };
 
-        var command = new Command("eval", "Evaluate the signature on a dataset and print the score.") { signature, data, metric, demos, lm, module, threads, json };
+        var command = new Command("eval", "Evaluate the signature on a dataset and print the score.") { signature, data, metric, demos, lm, apiBase, module, threads, json };
         command.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
             var sig = CommandInputs.ParseSignature(parse.GetRequiredValue(signature), null);
@@ -37,9 +38,10 @@ internal static class EvalCommand
 
             var program = ProgramFactory.Create(parse.GetValue(module)!, sig, CommandInputs.ReadDemos(parse.GetValue(demos)));
             var model = LmSelection.ChooseModel(parse.GetValue(lm), Console.Error);
-            using var scope = Settings.Context(lm: LmSelection.Create(model));
+            using var scope = Settings.Context(lm: LmSelection.Create(model, parse.GetValue(apiBase)));
             var asJson = parse.GetValue(json);
-            var progress = new ProgressBar(Console.Error, devset.Count, enabled: true);
+            // A redrawn bar only makes sense on a terminal; redirected stderr gets the final line alone.
+            var progress = new ProgressBar(Console.Error, enabled: !Console.IsErrorRedirected);
             var evaluate = new Evaluate(devset, metricFn, numThreads: numThreads);
             var result = await evaluate.RunAsync(program, progress: progress, cancellationToken: ct);
 

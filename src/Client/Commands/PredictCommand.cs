@@ -11,16 +11,17 @@ internal static class PredictCommand
         var module = CliOptions.Module();
         var inputs = CliOptions.Inputs();
         var lm = CliOptions.Lm();
+        var apiBase = CliOptions.ApiBase();
         var demos = new Option<string?>("--demos") { Description = "A JSONL file; each line is one demo object." };
 
-        var command = new Command("predict", "Run the signature once and print the prediction as JSON.") { signature, module, inputs, lm, demos };
+        var command = new Command("predict", "Run the signature once and print the prediction as JSON.") { signature, module, inputs, lm, apiBase, demos };
         command.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
             var sig = CommandInputs.ParseSignature(parse.GetRequiredValue(signature), null);
             var values = JsonInput.ParseObject(parse.GetRequiredValue(inputs), "--inputs");
             CommandInputs.CheckInputs(sig, values);
             var program = ProgramFactory.Create(parse.GetValue(module)!, sig, CommandInputs.ReadDemos(parse.GetValue(demos)));
-            using var scope = Settings.Context(lm: LmSelection.Create(LmSelection.ChooseModel(parse.GetValue(lm), Console.Error)));
+            using var scope = Settings.Context(lm: LmSelection.Create(LmSelection.ChooseModel(parse.GetValue(lm), Console.Error), parse.GetValue(apiBase)));
             var prediction = await program.CallAsync(values, ct);
             Console.Out.WriteLine(PythonJson.Dumps(prediction.ToDictionary(), ensureAscii: false, indent: 2));
             return ExitCodes.Success;

@@ -67,6 +67,7 @@ public abstract class BaseLM
         LMHistory.Global.Add(entry, LMHistory.MaxGlobalHistorySize);
         if (settings.MaxHistorySize <= 0) return;
         History.Add(entry, settings.MaxHistorySize);
+        Module.RecordHistoryForCallers(entry);
     }
 
     /// <summary>DSPy's <c>dump_state</c>: the model, model type and kwargs (never the API key).</summary>

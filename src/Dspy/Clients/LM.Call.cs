@@ -8,7 +8,7 @@ public sealed partial class LM
 {
     /// <summary>Completes a plain prompt (DSPy's <c>lm(prompt)</c>): one user message.</summary>
     public Task<LMResponse> CallAsync(string prompt, IReadOnlyDictionary<string, object?>? kwargs = null, CancellationToken cancellationToken = default)
-        => CallCoreAsync(prompt, [new ChatMessage(ChatRole.User, prompt)], kwargs, cancellationToken);
+        => CallWithCallbacksAsync(prompt, [new ChatMessage(ChatRole.User, prompt)], kwargs, cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>
@@ -18,7 +18,20 @@ public sealed partial class LM
     /// </remarks>
     public override Task<LMResponse> CallAsync(IReadOnlyList<ChatMessage> messages, IReadOnlyDictionary<string, object?>? kwargs = null,
         CancellationToken cancellationToken = default)
-        => CallCoreAsync(null, messages, kwargs, cancellationToken);
+        => CallWithCallbacksAsync(null, messages, kwargs, cancellationToken);
+
+    // Callbacks see DSPy's lm inputs: the prompt or messages, and the per-call kwargs.
+    private Task<LMResponse> CallWithCallbacksAsync(string? prompt, IReadOnlyList<ChatMessage> messages, IReadOnlyDictionary<string, object?>? kwargs,
+        CancellationToken cancellationToken)
+    {
+        var inputs = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["prompt"] = prompt,
+            ["messages"] = messages,
+            ["kwargs"] = kwargs,
+        };
+        return DspyCallbacks.RunAsync(CallbackKind.Lm, this, null, inputs, () => CallCoreAsync(prompt, messages, kwargs, cancellationToken));
+    }
 
     private async Task<LMResponse> CallCoreAsync(string? prompt, IReadOnlyList<ChatMessage> messages, IReadOnlyDictionary<string, object?>? kwargs,
         CancellationToken cancellationToken)

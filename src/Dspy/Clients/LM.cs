@@ -108,7 +108,7 @@ public sealed partial class LM : BaseLM
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Receives warnings (rollout_id with temperature 0, truncated responses).</summary>
-    public ILogger Logger { get; init; } = NullLogger.Instance;
+    public ILogger Logger { get; init; } = DspyLogging.CreateLogger(typeof(LM));
 
     /// <summary>Called before each retry, e.g. for metrics.</summary>
     public Action<LMRetryEvent>? OnRetry { get; init; }

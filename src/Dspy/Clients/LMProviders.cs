@@ -23,6 +23,8 @@ public static class LMProviders
         s_providers["ollama"] = new(CreateOllama, LMCapabilities.Ollama);
         s_providers["ollama_chat"] = new(CreateOllama, LMCapabilities.Ollama);
         s_providers["anthropic"] = new(CreateAnthropic, LMCapabilities.Hosted);
+        // The simulated LM (DESIGN.md section 9): "sim" or "sim/<name>", deterministic and in-process.
+        s_providers["sim"] = new(ctx => new SimChatClient(new SimOptions { ModelId = ctx.Model }), LMCapabilities.Sim);
     }
 
     /// <summary>A registered provider.</summary>

@@ -13,11 +13,14 @@ public static partial class Metrics
         var passage = Metric.Create("answer_passage_match", (e, p, t) => AnswerPassageMatch(e, p, t));
         // Not a DSPy function: the best token F1 of pred.answer against example.answer, as a 0..1 score.
         var f1 = Metric.Create("answer_f1", (e, p, t) => AnswerF1(e, p));
+        // Field-generic versions for any signature (the CLI's --metric exact_match on a `text -> label` task).
+        var fieldsExact = Metric.Create("exact_match", (e, p, t) => FieldsExactMatch(e, p));
+        var fieldsF1 = Metric.Create("f1", (e, p, t) => FieldsF1(e, p));
         foreach (var (name, metric) in new[]
                  {
-                     ("answer_exact_match", exact), ("exact_match", exact), ("em", exact),
+                     ("answer_exact_match", exact), ("exact_match", fieldsExact), ("em", fieldsExact),
                      ("answer_passage_match", passage), ("passage_match", passage),
-                     ("answer_f1", f1), ("f1", f1),
+                     ("answer_f1", f1), ("f1", fieldsF1),
                  })
         {
             registry[name] = metric;
@@ -32,8 +35,9 @@ public static partial class Metrics
     public static Metric PassageMatch => s_registry["answer_passage_match"];
 
     /// <summary>
-    /// A metric by name, case-insensitive: <c>answer_exact_match</c> (also <c>exact_match</c>, <c>em</c>),
-    /// <c>answer_passage_match</c> (<c>passage_match</c>), <c>answer_f1</c> (<c>f1</c>), or any name added with <see cref="Register"/>.
+    /// A metric by name, case-insensitive: DSPy's <c>answer_exact_match</c> and <c>answer_passage_match</c> (<c>passage_match</c>),
+    /// <c>answer_f1</c>, the field-generic <c>exact_match</c> (<c>em</c>) and <c>f1</c> (see <see cref="FieldsExactMatch"/>),
+    /// or any name added with <see cref="Register"/>.
     /// </summary>
     /// <exception cref="KeyNotFoundException">No metric has that name; the message lists the known names.</exception>
     public static Metric Get(string name)

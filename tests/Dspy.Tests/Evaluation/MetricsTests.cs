@@ -96,10 +96,12 @@ public class MetricsTests
     [Fact]
     public void Registry_resolves_names()
     {
-        Assert.Equal("answer_exact_match", Metrics.Get("exact_match").Name);
-        Assert.Same(Metrics.Get("answer_exact_match"), Metrics.Get("EM"));
+        Assert.Equal("exact_match", Metrics.Get("exact_match").Name);
+        Assert.Same(Metrics.Get("exact_match"), Metrics.Get("EM"));
+        Assert.Equal("answer_exact_match", Metrics.Get("answer_exact_match").Name);
         Assert.Equal("answer_passage_match", Metrics.Get("passage_match").Name);
-        Assert.Equal("answer_f1", Metrics.Get("f1").Name);
+        Assert.Equal("f1", Metrics.Get("f1").Name);
+        Assert.Equal("answer_f1", Metrics.Get("answer_f1").Name);
         var ex = Assert.Throws<KeyNotFoundException>(() => Metrics.Get("nope"));
         Assert.Contains("answer_exact_match", ex.Message);
 
@@ -131,6 +133,22 @@ public class MetricsTests
             return true;
         });
         Assert.Equal(true, await asyncMetric.InvokeAsync(Ex("x"), Pred("answer", "x")));
+    }
+
+    [Fact]
+    public void Field_metrics_compare_every_shared_output_field()
+    {
+        var example = new Example(new Dictionary<string, object?> { ["text"] = "hi", ["label"] = "Book_Flight", ["n"] = 42L }).WithInputs("text");
+        Assert.Equal(1.0, Metrics.FieldsExactMatch(example, Pred("label", "book flight")));
+        Assert.Equal(0.0, Metrics.FieldsExactMatch(example, Pred("label", "cancel_flight")));
+        var both = new Prediction(new Dictionary<string, object?> { ["reasoning"] = "x", ["label"] = "book_flight", ["n"] = 42.0 });
+        Assert.Equal(1.0, Metrics.FieldsExactMatch(example, both));
+        var wrongNumber = new Prediction(new Dictionary<string, object?> { ["label"] = "book_flight", ["n"] = "41" });
+        Assert.Equal(0.0, Metrics.FieldsExactMatch(example, wrongNumber));
+        Assert.Equal(0.5, Metrics.FieldsF1(example, wrongNumber));
+        Assert.Throws<ArgumentException>(() => Metrics.FieldsExactMatch(example, Pred("other", "x")));
+        var listGold = new Example(new Dictionary<string, object?> { ["answer"] = new List<object?> { "Paris", "paris, france" } });
+        Assert.Equal(1.0, Metrics.FieldsExactMatch(listGold, Pred("answer", "Paris, France")));
     }
 
     [Theory]
