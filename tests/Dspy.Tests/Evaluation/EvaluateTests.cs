@@ -108,7 +108,7 @@ public sealed class EvaluateTests : IDisposable
         Assert.Equal(50.0, result.Score); // (1 + 0.5 + 0) / 3
         var failed = result.Results[1];
         Assert.Equal(0.5, failed.Score);
-        Assert.Equal(0, failed.Prediction.Count);
+        Assert.Empty(failed.Prediction);
         Assert.IsType<InvalidOperationException>(failed.Error);
         Assert.Equal(true, result.Results[0].MetricValue);
         Assert.Equal(false, result.Results[2].MetricValue);

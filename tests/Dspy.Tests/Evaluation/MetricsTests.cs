@@ -139,7 +139,7 @@ public class MetricsTests
     public void Field_metrics_compare_every_shared_output_field()
     {
         var example = new Example(new Dictionary<string, object?> { ["text"] = "hi", ["label"] = "Book_Flight", ["n"] = 42L }).WithInputs("text");
-        Assert.Equal(1.0, Metrics.FieldsExactMatch(example, Pred("label", "book flight")));
+        Assert.Equal(1.0, Metrics.FieldsExactMatch(example, Pred("label", " book_flight. ")));
         Assert.Equal(0.0, Metrics.FieldsExactMatch(example, Pred("label", "cancel_flight")));
         var both = new Prediction(new Dictionary<string, object?> { ["reasoning"] = "x", ["label"] = "book_flight", ["n"] = 42.0 });
         Assert.Equal(1.0, Metrics.FieldsExactMatch(example, both));
