@@ -18,7 +18,9 @@ internal static class DspyCommand
         var parse = Create().Parse(args);
         if (parse.Errors.Count > 0)
         {
-            await Console.Error.WriteLineAsync("error: " + string.Join("; ", parse.Errors.Select(e => e.Message)) + " (see 'dspy --help')");
+            // System.CommandLine's messages can span lines (lists of allowed values); keep the promise of one line.
+            var text = string.Join("; ", parse.Errors.Select(e => string.Join(' ', e.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries))));
+            await Console.Error.WriteLineAsync("error: " + text + " (see 'dspy --help')");
             return ExitCodes.InvalidInput;
         }
         return await parse.InvokeAsync();
