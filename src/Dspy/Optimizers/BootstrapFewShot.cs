@@ -21,8 +21,9 @@ namespace Dspy;
 /// the error limit, which re-throws when reached.</item>
 /// <item>Each trace step of a successful run becomes <c>Example(augmented=True, **inputs, **outputs)</c> for its predictor;
 /// a predictor that ran several times keeps one step, chosen 50/50 between a random earlier step and the last one.</item>
-/// <item>The examples not bootstrapped, shuffled with seed 0, are the labeled pool; each student predictor gets
-/// <c>bootstrapped[:max] + sample(pool, max_labeled - len(bootstrapped))</c> with one seed-0 sampler (the pool shrinks from
+/// <item>The examples not bootstrapped, shuffled with seed 0 (<see cref="BootstrapFewShotOptions.Seed"/>), are the labeled
+/// pool; each student predictor gets <c>bootstrapped[:max] + sample(pool, max_labeled - len(bootstrapped))</c> with one
+/// seed-0 sampler (the pool shrinks from
 /// one predictor to the next), and the student is marked compiled.</item>
 /// </list>
 /// </summary>
@@ -48,7 +49,7 @@ public sealed class BootstrapFewShot : Teleprompter
 
     /// <summary>Creates the optimizer with DSPy's keyword arguments and defaults.</summary>
     public BootstrapFewShot(Metric? metric = null, double? metricThreshold = null, Func<DspySettings, DspySettings>? teacherSettings = null,
-        int maxBootstrappedDemos = 4, int maxLabeledDemos = 16, int maxRounds = 1, int? maxErrors = null)
+        int maxBootstrappedDemos = 4, int maxLabeledDemos = 16, int maxRounds = 1, int? maxErrors = null, long seed = 0)
         : this(new BootstrapFewShotOptions
         {
             Metric = metric,
@@ -58,6 +59,7 @@ public sealed class BootstrapFewShot : Teleprompter
             MaxLabeledDemos = maxLabeledDemos,
             MaxRounds = maxRounds,
             MaxErrors = maxErrors,
+            Seed = seed,
         })
     {
     }
@@ -98,7 +100,7 @@ public sealed class BootstrapFewShot : Teleprompter
         var teacher = (options?.Teacher ?? student).DeepCopy();
         if (Options.MaxLabeledDemos > 0 && !teacher.Compiled)
         {
-            teacher = new LabeledFewShot(Options.MaxLabeledDemos).Compile(teacher.ResetCopy(), trainset);
+            teacher = new LabeledFewShot(Options.MaxLabeledDemos, Options.Seed).Compile(teacher.ResetCopy(), trainset);
         }
         var names = PairPredictors(compiled, teacher);
 
@@ -117,7 +119,7 @@ public sealed class BootstrapFewShot : Teleprompter
 
         var bootstrapped = state.Bootstrapped.ToHashSet();
         var validation = trainset.Where((_, i) => !bootstrapped.Contains(i)).ToList();
-        new PythonRandom(0).Shuffle(validation);
+        new PythonRandom(Options.Seed).Shuffle(validation);
         Train(compiled, state.Traces, validation);
         compiled.Compiled = true;
 
@@ -138,6 +140,7 @@ public sealed class BootstrapFewShot : Teleprompter
         ["max_labeled_demos"] = (long)Options.MaxLabeledDemos,
         ["max_rounds"] = (long)Options.MaxRounds,
         ["max_errors"] = Options.MaxErrors is { } e ? (long)e : null,
+        ["seed"] = Options.Seed,
     };
 
     // DSPy's _prepare_predictor_mappings: the names in order; its assertions become ArgumentExceptions.
@@ -314,7 +317,7 @@ public sealed class BootstrapFewShot : Teleprompter
 
     private void Train(Module student, OrderedDictionary<string, List<Example>> traces, List<Example> validation)
     {
-        var rng = new PythonRandom(0);
+        var rng = new PythonRandom(Options.Seed);
         var raw = validation;
         foreach (var (name, predictor) in student.NamedPredictors())
         {

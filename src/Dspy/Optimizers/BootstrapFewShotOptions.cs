@@ -39,4 +39,10 @@ public sealed record BootstrapFewShotOptions
     /// it (see <see cref="BootstrapFewShot"/>); only the number of speculative LM calls does.
     /// </summary>
     public int? NumThreads { get; init; }
+
+    /// <summary>
+    /// Seed of the random choices: the teacher's labeled demos, the shuffle of the labeled pool and the samples from it.
+    /// DSPy always uses 0 (the default), which picks the same demos as Python DSPy.
+    /// </summary>
+    public long Seed { get; init; }
 }

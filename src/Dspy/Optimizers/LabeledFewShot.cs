@@ -2,25 +2,29 @@ namespace Dspy;
 
 /// <summary>
 /// DSPy's <c>LabeledFewShot(k=16)</c>: gives every predictor of a reset copy of the student up to <see cref="K"/> labeled
-/// trainset examples as demos. With sampling (the default) one <c>random.Random(0)</c> (<see cref="PythonRandom"/>),
-/// shared across the predictors in order, draws <c>min(k, n)</c> examples without replacement for each predictor, so the
-/// demos are the ones Python DSPy picks; without sampling every predictor gets the first <c>k</c>. Makes no LM call.
+/// trainset examples as demos. With sampling (the default) one <c>random.Random(seed)</c> (<see cref="PythonRandom"/>),
+/// shared across the predictors in order, draws <c>min(k, n)</c> examples without replacement for each predictor, so with
+/// DSPy's seed 0 the demos are the ones Python DSPy picks; without sampling every predictor gets the first <c>k</c>.
+/// Makes no LM call.
 /// </summary>
 public sealed class LabeledFewShot : Teleprompter
 {
     /// <summary>Creates the optimizer.</summary>
+    /// <param name="k">Demos per predictor.</param>
+    /// <param name="seed">The sampler's seed; DSPy always uses 0 (not a DSPy parameter).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is negative.</exception>
-    public LabeledFewShot(int k = 16)
+    public LabeledFewShot(int k = 16, long seed = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         K = k;
+        Seed = seed;
     }
 
     /// <summary>The number of demos per predictor.</summary>
     public int K { get; }
 
-    /// <summary>The fixed seed of the sampler (DSPy's <c>random.Random(0)</c>).</summary>
-    public const int Seed = 0;
+    /// <summary>The sampler's seed (DSPy's <c>random.Random(0)</c> when 0).</summary>
+    public long Seed { get; }
 
     /// <inheritdoc/>
     public override Task<Module> CompileAsync(Module student, IReadOnlyList<Example> trainset, CompileOptions? options = null,
@@ -60,5 +64,5 @@ public sealed class LabeledFewShot : Teleprompter
 
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, object?> GetParams() =>
-        new Dictionary<string, object?>(StringComparer.Ordinal) { ["k"] = (long)K };
+        new Dictionary<string, object?>(StringComparer.Ordinal) { ["k"] = (long)K, ["seed"] = Seed };
 }

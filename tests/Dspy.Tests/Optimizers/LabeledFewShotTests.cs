@@ -26,6 +26,14 @@ public class LabeledFewShotTests
     }
 
     [Fact]
+    public async Task Another_seed_draws_what_python_random_of_that_seed_draws()
+    {
+        var compiled = await new LabeledFewShot(k: 3, seed: 1).CompileAsync(new Predict(TestSignatures.QA()), Trainset(10));
+
+        Assert.Equal(["q2", "q1", "q4"], Questions((Predict)compiled));
+    }
+
+    [Fact]
     public async Task Without_sampling_every_predictor_gets_the_first_k()
     {
         var compiled = await new LabeledFewShot(k: 2).CompileAsync(new Outer(), Trainset(5), sample: false);
