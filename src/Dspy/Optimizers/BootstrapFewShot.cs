@@ -32,10 +32,10 @@ namespace Dspy;
 /// Parallelism without changing the result: examples run in windows of <c>min(numThreads, demos still needed)</c>
 /// consecutive examples, concurrently, each against its own deep copy of the teacher (so removing the example from the
 /// demos mutates nothing shared). When a window is done its outcomes are applied in trainset order with DSPy's sequential
-/// rules: stop as soon as enough examples are bootstrapped, count errors and re-throw at the limit, then discard the rest of
-/// the window. The compiled program, the events and the error behaviour are therefore identical for any thread count;
-/// only the LM calls of discarded speculative runs (at most a window's worth) differ, and they are counted in the budget.
-/// With one thread the calls are exactly DSPy's.
+/// rules: stop as soon as enough examples are bootstrapped, count errors and re-throw at the limit. A window never holds
+/// more examples than demos are still needed, so it cannot overshoot the stopping point: the compiled program, the events
+/// and the LM calls are DSPy's sequential ones for any thread count. The one exception is a run that ends by re-throwing
+/// at the error limit, where later examples of that window have already run (their calls are in the budget).
 /// </para>
 /// <para>
 /// Randomness: the labeled pool and the samples use <see cref="PythonRandom"/> with seed 0, so they match Python DSPy. The

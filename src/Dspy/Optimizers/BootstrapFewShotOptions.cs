@@ -35,8 +35,8 @@ public sealed record BootstrapFewShotOptions
     public int? MaxErrors { get; init; }
 
     /// <summary>
-    /// Examples bootstrapped concurrently; null means <see cref="DspySettings.NumThreads"/>. The result does not depend on
-    /// it (see <see cref="BootstrapFewShot"/>); only the number of speculative LM calls does.
+    /// Examples bootstrapped concurrently (at most as many as demos are still needed); null means
+    /// <see cref="DspySettings.NumThreads"/>. Neither the result nor the LM calls depend on it (see <see cref="BootstrapFewShot"/>).
     /// </summary>
     public int? NumThreads { get; init; }
 
