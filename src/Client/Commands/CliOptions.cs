@@ -27,6 +27,11 @@ internal static class CliOptions
         Description = "Base URL of an OpenAI-compatible server for openai/ models, e.g. the one 'dspy sim serve' prints.",
     };
 
+    public static Option<string?> Program() => new("--program")
+    {
+        Description = "A saved program (e.g. from 'dspy compile --out'), loaded into the program built from --signature and --module.",
+    };
+
     public static Option<string> Module() => new("--module", "-m")
     {
         Description = "predict or cot (ChainOfThought).",

@@ -10,6 +10,7 @@ internal static class DspyCommand
         PromptCommand.Create(),
         PredictCommand.Create(),
         EvalCommand.Create(),
+        CompileCommand.Create(),
         SimCommand.Create(),
     };
 

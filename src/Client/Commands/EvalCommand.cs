@@ -17,8 +17,9 @@ internal static class EvalCommand
         var module = CliOptions.Module();
         var threads = new Option<int>("--threads", "-t") { Description = "Examples evaluated in parallel.", DefaultValueFactory = _ => 8 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout." };
+        var programFile = CliOptions.Program();
 
-        var command = new Command("eval", "Evaluate the signature on a dataset and print the score.") { signature, data, metric, demos, lm, apiBase, module, threads, json };
+        var command = new Command("eval", "Evaluate the signature on a dataset and print the score.") { signature, data, metric, demos, lm, apiBase, module, threads, json, programFile };
         command.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
             var sig = CommandInputs.ParseSignature(parse.GetRequiredValue(signature), null);
@@ -36,7 +37,7 @@ internal static class EvalCommand
                 return new Example(row).WithInputs(inputNames);
             }).ToList();
 
-            var program = ProgramFactory.Create(parse.GetValue(module)!, sig, CommandInputs.ReadDemos(parse.GetValue(demos)));
+            var program = ProgramFactory.Create(parse.GetValue(module)!, sig, parse.GetValue(programFile), CommandInputs.ReadDemos(parse.GetValue(demos)), parse.GetValue(demos) is not null);
             var model = LmSelection.ChooseModel(parse.GetValue(lm), Console.Error);
             using var scope = Settings.Context(lm: LmSelection.Create(model, parse.GetValue(apiBase)));
             var asJson = parse.GetValue(json);

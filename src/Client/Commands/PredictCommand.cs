@@ -13,14 +13,15 @@ internal static class PredictCommand
         var lm = CliOptions.Lm();
         var apiBase = CliOptions.ApiBase();
         var demos = new Option<string?>("--demos") { Description = "A JSONL file; each line is one demo object." };
+        var programFile = CliOptions.Program();
 
-        var command = new Command("predict", "Run the signature once and print the prediction as JSON.") { signature, module, inputs, lm, apiBase, demos };
+        var command = new Command("predict", "Run the signature once and print the prediction as JSON.") { signature, module, inputs, lm, apiBase, demos, programFile };
         command.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
             var sig = CommandInputs.ParseSignature(parse.GetRequiredValue(signature), null);
             var values = JsonInput.ParseObject(parse.GetRequiredValue(inputs), "--inputs");
             CommandInputs.CheckInputs(sig, values);
-            var program = ProgramFactory.Create(parse.GetValue(module)!, sig, CommandInputs.ReadDemos(parse.GetValue(demos)));
+            var program = ProgramFactory.Create(parse.GetValue(module)!, sig, parse.GetValue(programFile), CommandInputs.ReadDemos(parse.GetValue(demos)), parse.GetValue(demos) is not null);
             using var scope = Settings.Context(lm: LmSelection.Create(LmSelection.ChooseModel(parse.GetValue(lm), Console.Error), parse.GetValue(apiBase)));
             var prediction = await program.CallAsync(values, ct);
             Console.Out.WriteLine(PythonJson.Dumps(prediction.ToDictionary(), ensureAscii: false, indent: 2));
