@@ -182,7 +182,7 @@ internal sealed class SimSolver(SimOptions options)
             if (i >= 0 && best[i] is null) best[i] = r;
         }
         var scores = field.Choices.Select((_, i) => Evidence(best[i]?.Similarity ?? 0) + PriorWeight * prior[i]).ToList();
-        var pick = PickScore(scores, rng, temperature);
+        var pick = PickScore(scores, rng, temperature, query);
         var value = field.Choices[pick];
         return (value, VoteReason(field, value, best[pick], prior[pick]));
     }
@@ -206,7 +206,7 @@ internal sealed class SimSolver(SimOptions options)
             prior.Add(0);
             scores.Add(CoinedLabelScore);
         }
-        var pick = PickScore(scores, rng, temperature);
+        var pick = PickScore(scores, rng, temperature, query);
         var value = labels[pick];
         if (value == coined && best[pick] is null && prior[pick] == 0)
         {
@@ -242,11 +242,20 @@ internal sealed class SimSolver(SimOptions options)
                 ? $"No example is close, but the words of \"{value}\" appear in the input, so I answer {value}."
                 : $"No example is close and nothing in the input points to a choice, so I guess {value}.";
 
-    /// <summary>Greedy (ties broken by the seeded draw) at temperature 0, softmax-sampled above it.</summary>
-    private static int PickScore(List<double> scores, SimRandom rng, double temperature)
+    /// <summary>
+    /// At temperature 0, the best score; a tie is broken by a draw seeded from the input text alone, so an input gets the
+    /// same guess whatever demos surround it (an irrelevant demo changes nothing). Above 0, softmax-sampled from
+    /// <paramref name="rng"/> with weights <c>exp((score - best) / (0.1 T))</c>, T at least <paramref name="minTemperature"/>.
+    /// </summary>
+    private static int PickScore(List<double> scores, SimRandom rng, double temperature, string query, double minTemperature = 0.02)
     {
         var max = scores.Max();
-        var weights = scores.Select(x => Math.Exp((x - max) / (0.1 * Math.Max(temperature, 0.02)))).ToList();
+        if (temperature <= 0)
+        {
+            var tied = Enumerable.Range(0, scores.Count).Where(i => scores[i] >= max - 1e-9).ToList();
+            return tied.Count == 1 ? tied[0] : tied[SimRandom.FromText("tie\n" + query).Next(tied.Count)];
+        }
+        var weights = scores.Select(x => Math.Exp((x - max) / (0.1 * Math.Max(temperature, minTemperature)))).ToList();
         return SampleIndex(weights, rng);
     }
 
@@ -307,8 +316,7 @@ internal sealed class SimSolver(SimOptions options)
             case SimValueKind.Choice when field.Choices.Count > 0:
             {
                 var scores = PriorScores(field.Choices, query);
-                var weights = scores.Select(s => Math.Exp((s - scores.Max()) / (0.1 * Math.Max(temperature, 0.05)))).ToList();
-                var pick = field.Choices[SampleIndex(weights, rng)];
+                var pick = field.Choices[PickScore(scores, rng, temperature, query, minTemperature: 0.05)];
                 return (pick, scores.Max() > 0
                     ? $"The words of \"{pick}\" appear in the input, so I guess {pick}."
                     : $"Nothing in the input points to a choice, so I guess {pick}.");

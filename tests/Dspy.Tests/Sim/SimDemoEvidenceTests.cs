@@ -26,6 +26,18 @@ public sealed class SimDemoEvidenceTests
     }
 
     [Fact]
+    public void An_unrelated_demo_does_not_change_a_zero_knowledge_guess()
+    {
+        // Nothing in these inputs points to a choice, so the greedy answer is a tie broken by a draw seeded from the
+        // input alone: surrounding it with an unrelated demo changes nothing.
+        var unrelated = Demo("my suitcase never came off the carousel", "lost_luggage");
+        foreach (var query in new[] { "what's the weather like", "is it sunny over there", "tell me a joke", "what time is it now" })
+        {
+            Assert.Equal(Answer(Choice, [], query), Answer(Choice, [unrelated], query));
+        }
+    }
+
+    [Fact]
     public void A_similar_demo_decides_even_without_label_words_in_the_input()
     {
         const string query = "drop the lodging reservation for Friday";
