@@ -1,10 +1,11 @@
 namespace Dspy;
 
 /// <summary>
-/// Generates the bundled intent-classification task (banking and travel assistant, 24 intents). Each intent has
-/// several characteristic phrases (only some contain the intent's own words), wrapped in shared openers, closers and
-/// distractor clauses that mention other intents' words. About one example in ten uses only a vague phrase shared
-/// by a group of intents, so it is ambiguous without the signal. Deterministic for a seed.
+/// Generates the bundled intent-classification task (banking and travel assistant, 24 intents). Each intent has five
+/// signal phrases that share one or two theme words (not the label's own words; about one phrase in five uses those),
+/// wrapped in shared openers, closers and varied distractor clauses that mention other intents' words. About one example
+/// in ten uses only a vague phrase shared by a group of intents, so it is ambiguous without the signal. Deterministic
+/// for a seed.
 /// </summary>
 internal static class IntentSampleGenerator
 {
