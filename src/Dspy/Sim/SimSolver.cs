@@ -140,6 +140,7 @@ internal sealed class SimSolver(SimOptions options)
         if (numeric) return FromDemoPattern(field, ranked, numbers, rng, temperature);
 
         if (field.Kind == SimValueKind.Choice && field.Choices.Count > 0) return FromDemoVotes(field, ranked, query, rng, temperature);
+        if (field.Kind == SimValueKind.Str && LabelVocabulary(field, ranked) is { } labels) return FromDemoLabels(field, labels, ranked, query, rng, temperature);
 
         var pool = ranked.Take(temperature > 0 ? options.SamplingNeighbours : 1).ToList();
         var pick = pool[0];
@@ -152,17 +153,27 @@ internal sealed class SimSolver(SimOptions options)
         if (field.Kind == SimValueKind.Str && !labelLike && pick.Similarity < 0.35) return null;
         var value = SimValues.FromText(field, pick.Demo.Outputs[field.Name]);
         if (value is null) return null;
-        var reason = $"The most similar example (similarity {pick.Similarity.ToString("0.00", CultureInfo.InvariantCulture)}) had {field.Name} {SimValues.ToPromptText(value)}, so I answer the same.";
+        var reason = $"The most similar example (similarity {Format(pick.Similarity)}) had {field.Name} {SimValues.ToPromptText(value)}, so I answer the same.";
         return (value, reason);
     }
 
     /// <summary>
-    /// Scores each choice by the similarity of its most similar demo plus <see cref="PriorWeight"/> times its keyword
-    /// prior, so a close demo decides, while weakly similar demos do not override what the input itself says.
+    /// Demos less similar than this to the input are treated as irrelevant when choosing a label: like an LM that
+    /// learns in context, the simulator leans on an example only when it resembles the input, so unrelated demos
+    /// neither help nor override what the input itself says (the keyword prior).
+    /// </summary>
+    internal const double MinDemoSimilarity = 0.1;
+
+    /// <summary>The weight of a demo's vote: its similarity if it is at least <see cref="MinDemoSimilarity"/>, else 0.</summary>
+    private static double Evidence(double similarity) => similarity >= MinDemoSimilarity ? similarity : 0;
+
+    /// <summary>
+    /// Scores each choice by the evidence of its most similar demo (<see cref="Evidence"/>) plus <see cref="PriorWeight"/>
+    /// times its keyword prior, so a close demo decides, while unrelated demos do not override what the input itself says.
     /// </summary>
     private static (object?, string)? FromDemoVotes(SimField field, List<Ranked> ranked, string query, SimRandom rng, double temperature)
     {
-        var prior = PriorScores(field, query);
+        var prior = PriorScores(field.Choices, query);
         var best = new Ranked?[field.Choices.Count];
         foreach (var r in ranked)
         {
@@ -170,19 +181,85 @@ internal sealed class SimSolver(SimOptions options)
             var i = choice is null ? -1 : IndexOf(field.Choices, choice);
             if (i >= 0 && best[i] is null) best[i] = r;
         }
-        var scores = field.Choices.Select((_, i) => (best[i]?.Similarity ?? 0) + PriorWeight * prior[i]).ToList();
-        var max = scores.Max();
-        var weights = scores.Select(x => Math.Exp((x - max) / (0.1 * Math.Max(temperature, 0.02)))).ToList();
-        var pick = SampleIndex(weights, rng);
+        var scores = field.Choices.Select((_, i) => Evidence(best[i]?.Similarity ?? 0) + PriorWeight * prior[i]).ToList();
+        var pick = PickScore(scores, rng, temperature, query);
         var value = field.Choices[pick];
-        var demo = best[pick];
-        var reason = demo is not null && demo.Similarity >= PriorWeight * prior[pick]
-            ? $"The most similar example (similarity {demo.Similarity.ToString("0.00", CultureInfo.InvariantCulture)}) had {field.Name} {value}, so I answer the same."
-            : prior[pick] > 0
+        return (value, VoteReason(field, value, best[pick], prior[pick]));
+    }
+
+    /// <summary>
+    /// A <c>str</c> output whose demos all answer with snake_case identifiers (<c>book_flight</c>): like an LM copying
+    /// the label style of its examples, the simulator answers with a demo label (scored as for a choice field) or, when
+    /// no demo is relevant and no demo label's words all appear in the input, coins a label in the same style from the
+    /// input's first two content words (<see cref="CoinedLabelScore"/>) instead of echoing the input.
+    /// </summary>
+    private static (object?, string)? FromDemoLabels(SimField field, List<string> labels, List<Ranked> ranked, string query, SimRandom rng, double temperature)
+    {
+        var prior = PriorScores(labels, query);
+        var best = labels.Select(l => ranked.FirstOrDefault(r => r.Demo.Outputs[field.Name].Trim() == l)).ToList();
+        var scores = labels.Select((_, i) => Evidence(best[i]?.Similarity ?? 0) + PriorWeight * prior[i]).ToList();
+        var coined = CoinLabel(query);
+        if (coined is not null && !labels.Contains(coined))
+        {
+            labels = [.. labels, coined];
+            best.Add(null);
+            prior.Add(0);
+            scores.Add(CoinedLabelScore);
+        }
+        var pick = PickScore(scores, rng, temperature, query);
+        var value = labels[pick];
+        if (value == coined && best[pick] is null && prior[pick] == 0)
+        {
+            return (value, $"No example is close, so I name the intent from the input's key words in the examples' style: {value}.");
+        }
+        return (value, VoteReason(field, value, best[pick], prior[pick]));
+    }
+
+    /// <summary>
+    /// The score of a label coined from the input: above a demo label whose words half appear in the input
+    /// (<see cref="PriorWeight"/> x 0.5), below a relevant demo or a label whose words all appear.
+    /// </summary>
+    private const double CoinedLabelScore = PriorWeight * 0.75;
+
+    /// <summary>The demos' answers if every one is a snake_case identifier (at least two words), in demo order; else null.</summary>
+    private static List<string>? LabelVocabulary(SimField field, List<Ranked> ranked)
+    {
+        var answers = ranked.OrderBy(r => r.Index).Select(r => r.Demo.Outputs[field.Name].Trim()).ToList();
+        return answers.Count > 0 && answers.All(SimText.IsSnakeCaseLabel) ? answers.Distinct(StringComparer.Ordinal).ToList() : null;
+    }
+
+    /// <summary>A snake_case label from the input's first two content words (no numbers), or null if it has fewer.</summary>
+    private static string? CoinLabel(string query)
+    {
+        var words = SimText.Tokens(query).Where(t => t != "#" && !SimText.StopWords.Contains(t) && t.All(char.IsAsciiLetterLower)).Take(2).ToList();
+        return words.Count == 2 ? string.Join('_', words) : null;
+    }
+
+    private static string VoteReason(SimField field, string value, Ranked? demo, double prior) =>
+        demo is not null && Evidence(demo.Similarity) > 0 && Evidence(demo.Similarity) >= PriorWeight * prior
+            ? $"The most similar example (similarity {Format(demo.Similarity)}) had {field.Name} {value}, so I answer the same."
+            : prior > 0
                 ? $"No example is close, but the words of \"{value}\" appear in the input, so I answer {value}."
                 : $"No example is close and nothing in the input points to a choice, so I guess {value}.";
-        return (value, reason);
+
+    /// <summary>
+    /// At temperature 0, the best score; a tie is broken by a draw seeded from the input text alone, so an input gets the
+    /// same guess whatever demos surround it (an irrelevant demo changes nothing). Above 0, softmax-sampled from
+    /// <paramref name="rng"/> with weights <c>exp((score - best) / (0.1 T))</c>, T at least <paramref name="minTemperature"/>.
+    /// </summary>
+    private static int PickScore(List<double> scores, SimRandom rng, double temperature, string query, double minTemperature = 0.02)
+    {
+        var max = scores.Max();
+        if (temperature <= 0)
+        {
+            var tied = Enumerable.Range(0, scores.Count).Where(i => scores[i] >= max - 1e-9).ToList();
+            return tied.Count == 1 ? tied[0] : tied[SimRandom.FromText("tie\n" + query).Next(tied.Count)];
+        }
+        var weights = scores.Select(x => Math.Exp((x - max) / (0.1 * Math.Max(temperature, minTemperature)))).ToList();
+        return SampleIndex(weights, rng);
     }
+
+    private static string Format(double similarity) => similarity.ToString("0.00", CultureInfo.InvariantCulture);
 
     private static int IndexOf(IReadOnlyList<string> items, string item)
     {
@@ -194,13 +271,13 @@ internal sealed class SimSolver(SimOptions options)
     }
 
     /// <summary>How much the keyword prior counts next to demo similarity (a cosine in [0, 1]).</summary>
-    private const double PriorWeight = 0.3;
+    private const double PriorWeight = 0.2;
 
     /// <summary>Per choice: the fraction of its words (crudely stemmed) that appear in the input.</summary>
-    private static List<double> PriorScores(SimField field, string query)
+    private static List<double> PriorScores(IReadOnlyList<string> choices, string query)
     {
         var stems = SimText.Tokens(query).Select(SimText.Stem).ToHashSet(StringComparer.Ordinal);
-        return field.Choices.Select(c =>
+        return choices.Select(c =>
         {
             var words = SimText.LabelWords(c);
             return words.Count == 0 ? 0 : words.Count(w => stems.Contains(SimText.Stem(w))) / (double)words.Count;
@@ -238,9 +315,8 @@ internal sealed class SimSolver(SimOptions options)
         {
             case SimValueKind.Choice when field.Choices.Count > 0:
             {
-                var scores = PriorScores(field, query);
-                var weights = scores.Select(s => Math.Exp((s - scores.Max()) / (0.1 * Math.Max(temperature, 0.05)))).ToList();
-                var pick = field.Choices[SampleIndex(weights, rng)];
+                var scores = PriorScores(field.Choices, query);
+                var pick = field.Choices[PickScore(scores, rng, temperature, query, minTemperature: 0.05)];
                 return (pick, scores.Max() > 0
                     ? $"The words of \"{pick}\" appear in the input, so I guess {pick}."
                     : $"Nothing in the input points to a choice, so I guess {pick}.");

@@ -17,7 +17,16 @@ internal static partial class SimText
         "please", "hi", "hello", "hey", "thanks", "thank", "just", "some", "any", "all", "them", "has", "have", "had",
         "not", "no", "yes", "up", "out", "get", "need", "want", "like", "also", "then", "than", "too", "very",
         "it's", "i'm", "i'd", "i've", "that's",
+        // Conversational filler (greetings, politeness, urgency) that an LM reads past: without these, two messages
+        // that merely open with "quick question" or close with "thank you" would look alike.
+        "good", "morning", "excuse", "quick", "question", "possible", "asap", "today", "help",
     };
+
+    [GeneratedRegex(@"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")]
+    private static partial Regex SnakeCaseRegex();
+
+    /// <summary>True for a snake_case identifier of at least two words (<c>book_flight</c>), the usual label style.</summary>
+    public static bool IsSnakeCaseLabel(string text) => SnakeCaseRegex().IsMatch(text);
 
     [GeneratedRegex(@"-?\d+(?:\.\d+)?")]
     private static partial Regex NumberRegex();

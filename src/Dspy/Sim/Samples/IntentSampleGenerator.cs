@@ -1,39 +1,46 @@
 namespace Dspy;
 
 /// <summary>
-/// Generates the bundled intent-classification task (banking and travel assistant, 24 intents). Each intent has
-/// several characteristic phrases (only some contain the intent's own words), wrapped in shared openers, closers and
-/// distractor clauses that mention other intents' words. About one example in ten uses only a vague phrase shared
-/// by a group of intents, so it is ambiguous without the signal. Deterministic for a seed.
+/// Generates the bundled intent-classification task (banking and travel assistant, 24 intents). Each intent has five
+/// signal phrases that share one or two theme words (not the label's own words; about one phrase in five uses those),
+/// wrapped in shared openers, closers and varied distractor clauses that mention other intents' words. About one example
+/// in ten uses only a vague phrase shared by a group of intents, so it is ambiguous without the signal. Deterministic
+/// for a seed.
 /// </summary>
 internal static class IntentSampleGenerator
 {
+    /// <summary>
+    /// Per intent: its signal phrases. Most phrases of an intent share one or two theme words that are not the label's
+    /// own words (e.g. "plane" and "tickets" for book_flight, "secret code" for change_pin), the way real requests for
+    /// one intent share vocabulary; so one demo of an intent carries over to many other examples of it. About one
+    /// phrase in five uses the label's own words, which is all a zero-knowledge reader can go on.
+    /// </summary>
     private static readonly (string Label, string[] Phrases)[] Intents =
     [
-        ("check_balance", ["how much money is in my {acct}", "what's my current balance", "show me the funds available in my {acct}", "do I have enough left in my {acct} to cover rent", "check the balance on my {acct}"]),
-        ("transfer_money", ["send {amount} to {person}", "move {amount} from savings to checking", "wire {amount} to my {relation}", "transfer {amount} to {person}", "put {amount} into {person}'s account"]),
-        ("pay_bill", ["pay my {utility} bill", "settle the {utility} invoice", "my {utility} payment is due", "set up autopay for the {utility}", "cover the {utility} statement before the due date"]),
-        ("report_lost_card", ["I lost my {card}", "my wallet was stolen with my {card} in it", "I can't find my {card} anywhere", "freeze my {card} because it's missing", "someone took my {card}"]),
-        ("activate_card", ["activate my new {card}", "the {card} that arrived in the mail needs to be turned on", "start using the replacement {card} I received", "enable the {card} that just came", "switch on my new plastic"]),
-        ("change_pin", ["change my pin", "reset the four digit code on my {card}", "I forgot my pin number", "set a new secret number for the ATM", "update my passcode for cash withdrawals"]),
-        ("dispute_charge", ["there's a charge I don't recognize", "dispute a transaction of {amount}", "I was billed twice by {merchant}", "{merchant} charged me {amount} for something I never bought", "get my money back from a fraudulent purchase"]),
-        ("open_account", ["open a new {acct}", "sign up for a {acct}", "start a {acct} with you", "become a customer and get a {acct}", "apply for a {acct}"]),
-        ("close_account", ["close my {acct}", "shut down my {acct} for good", "terminate the {acct}", "I want to stop banking with you", "cancel my {acct} membership"]),
-        ("loan_inquiry", ["borrow {amount} for a {loanitem}", "what are the rates on a {loanitem} loan", "apply for a mortgage", "can I get financing for a {loanitem}", "qualify for a personal loan"]),
-        ("exchange_rate", ["how many euros do I get for {amount}", "what's the conversion rate from dollars to {currency}", "the exchange rate for {currency} today", "convert {amount} into {currency}", "how much is the {currency} worth right now"]),
-        ("book_flight", ["book a flight to {city}", "reserve a seat on a plane to {city}", "get me on the next plane to {city}", "I need airline tickets to {city} {date}", "find me a nonstop to {city}"]),
-        ("cancel_flight", ["cancel my flight to {city}", "I won't be flying to {city} anymore", "scrap the plane trip to {city}", "call off my trip to {city} and refund the ticket", "I no longer need my seat to {city}"]),
-        ("change_flight", ["move my flight to {date}", "reschedule my departure to {city}", "switch to a later plane {date}", "can I fly out {date} instead", "rebook me on an earlier departure"]),
-        ("flight_status", ["is my flight to {city} delayed", "what time does flight {flightno} land", "has {flightno} departed yet", "is the plane to {city} on time", "which gate does {flightno} leave from"]),
-        ("book_hotel", ["book a hotel in {city}", "reserve a room in {city} {date}", "find me somewhere to stay in {city}", "I need accommodation near downtown {city}", "get me two nights at an inn in {city}"]),
-        ("cancel_hotel", ["cancel my hotel reservation in {city}", "I don't need the room in {city} anymore", "call off my stay in {city}", "drop the lodging booking for {date}", "release the suite I reserved in {city}"]),
-        ("baggage_policy", ["how many bags can I bring", "what's the weight limit for checked luggage", "can I carry a {item} on board", "is there a fee for a second suitcase", "what is the baggage allowance for international trips"]),
-        ("rent_car", ["rent a car in {city}", "I need a vehicle when I land in {city}", "reserve an suv for pickup at the airport", "hire a convertible {date}", "get me wheels to drive around {city}"]),
-        ("travel_insurance", ["buy travel insurance for my trip to {city}", "am I covered if my trip gets cancelled", "add a protection plan for medical emergencies abroad", "does my policy include trip interruption", "get coverage for my vacation to {city}"]),
-        ("visa_requirements", ["do I need a visa for {country}", "what documents are required to enter {country}", "what are the entry requirements for {country}", "how do I apply for a permit to visit {country}", "is my passport enough to get into {country}"]),
-        ("check_in", ["check in for my flight {flightno}", "get my boarding pass", "can I do online check-in for {flightno}", "print the boarding pass for tomorrow", "when does the counter open for {flightno}"]),
-        ("seat_upgrade", ["upgrade my seat to business class", "move me to first class on {flightno}", "can I get more legroom", "use my miles for a better cabin", "switch me to premium economy on my trip to {city}"]),
-        ("lost_luggage", ["my suitcase never arrived", "the airline lost my bag", "my luggage didn't show up at the carousel in {city}", "track my missing bags from {flightno}", "one of my checked bags is gone"]),
+        ("check_balance", ["how much in available funds is in my {acct}", "what available funds are in my {acct}", "show me the available funds on my {acct}", "do I have enough available funds to cover rent", "check the balance and available funds on my {acct}"]),
+        ("transfer_money", ["send {amount} to {person}", "send {amount} from savings to checking", "send {amount} by wire to my {relation}", "send {amount} over to {person}'s account", "transfer and send {amount} to {person}"]),
+        ("pay_bill", ["settle my {utility} monthly invoice", "my {utility} monthly invoice is due", "set up autopay for the {utility} monthly invoice", "cover the monthly invoice for {utility} before it is due", "pay my {utility} bill, the monthly invoice"]),
+        ("report_lost_card", ["my {card} was stolen", "my wallet was stolen with my {card} in it", "my {card} is missing, I think it was stolen", "freeze my {card} because it was stolen", "I lost my {card}, it was stolen"]),
+        ("activate_card", ["turn on the new {card} that arrived", "the new {card} that arrived in the mail needs switching on", "start using the replacement {card} that arrived", "enable the new plastic that arrived yesterday", "activate the new {card} that arrived"]),
+        ("change_pin", ["reset the secret code on my {card}", "I forgot my secret code", "set a new secret code for the ATM", "update the secret code I use at the ATM", "change my pin, the secret code"]),
+        ("dispute_charge", ["there's an unauthorized payment I don't recognize", "dispute an unauthorized payment of {amount}", "I was billed twice by {merchant}, an unauthorized payment", "{merchant} made an unauthorized payment of {amount}", "dispute the unauthorized charge from {merchant}"]),
+        ("open_account", ["sign up for a {acct}", "sign up as a new customer", "let me sign up and get a {acct}", "apply to sign up for a {acct}", "open a new {acct}, let me sign up"]),
+        ("close_account", ["shut down my {acct}", "shut down my {acct} permanently", "terminate and shut down the {acct}", "I want to shut down everything and stop banking with you", "close my {acct} permanently"]),
+        ("loan_inquiry", ["borrow cash for a {loanitem}", "what are the rates to borrow cash for a {loanitem}", "can I borrow cash against a mortgage", "can I get financing to borrow cash for a {loanitem}", "a loan inquiry: can I borrow for a {loanitem}"]),
+        ("exchange_rate", ["convert dollars into {currency}", "what do I get if I convert dollars to {currency}", "how many {currency} do I get if I convert dollars", "convert dollars to {currency} right now", "the exchange rate to convert dollars"]),
+        ("book_flight", ["buy plane tickets to {city}", "reserve plane tickets to {city} for one", "get me plane tickets on the earliest option to {city}", "I need plane tickets to {city} {date}", "book a flight to {city}, plane tickets for two"]),
+        ("cancel_flight", ["I won't be flying to {city}, refund my airfare", "refund my airfare to {city}", "call off my journey to {city} and refund my airfare", "I no longer need to go to {city}, refund my airfare", "cancel my flight to {city} and refund my airfare"]),
+        ("change_flight", ["reschedule my departure to {date}", "reschedule my departure to {city}", "can I reschedule my departure to {date} instead", "rebook me and reschedule my departure earlier", "change my flight to a later departure"]),
+        ("flight_status", ["is my flight to {city} running late", "is {flightno} running late", "has {flightno} departed yet or is it running late", "what's the status, is the arrival from {city} running late", "which gate for {flightno}, is it running late"]),
+        ("book_hotel", ["reserve a room to stay in {city} {date}", "find me a room to stay in {city}", "I need a room to stay near downtown {city}", "get me a room to stay two nights in {city}", "book a hotel room in {city}"]),
+        ("cancel_hotel", ["I don't need the lodging reservation in {city} anymore", "call off my lodging reservation in {city}", "drop the lodging reservation for {date}", "release the lodging reservation I made in {city}", "cancel my hotel reservation in {city}"]),
+        ("baggage_policy", ["what's the bag allowance", "what's the weight of the bag allowance for checked suitcases", "can I carry a {item} on board within the bag allowance", "is there a fee beyond the free bag allowance for a second suitcase", "what is the baggage policy and bag allowance for international trips"]),
+        ("rent_car", ["I need a vehicle to drive when I land in {city}", "reserve a vehicle to drive from the airport", "hire a vehicle to drive {date}", "get me a vehicle to drive around {city}", "rent a car in {city}"]),
+        ("travel_insurance", ["do I have trip coverage if my vacation gets cancelled", "add trip coverage for medical emergencies abroad", "does my trip coverage include interruption", "get trip coverage for my vacation to {city}", "buy travel insurance for {city}"]),
+        ("visa_requirements", ["what documents are required to enter {country}", "what do I need to enter {country} as a tourist", "how do I apply for a permit to enter {country}", "is my passport enough to enter {country}", "do I need a visa to enter {country}"]),
+        ("check_in", ["get my boarding pass", "can I get the boarding pass online for {flightno}", "print the boarding pass for tomorrow", "when can I collect my boarding pass for {flightno}", "check in for {flightno} and get the boarding pass"]),
+        ("seat_upgrade", ["move me to business class", "switch me to business class on {flightno}", "can I get more legroom in business class", "use my miles for business class", "upgrade my seat to business class"]),
+        ("lost_luggage", ["my suitcase never came off the carousel", "the airline lost my suitcase at the carousel", "my luggage didn't show up at the carousel in {city}", "track my suitcase that never reached the carousel from {flightno}", "one of my checked suitcases is gone from the carousel"]),
     ];
 
     /// <summary>Vague phrases shared by a group of intents: without a signal phrase these are ambiguous.</summary>
@@ -48,16 +55,22 @@ internal static class IntentSampleGenerator
 
     private static readonly string[] Openers = ["", "", "", "hi, ", "hello, ", "hey there, ", "good morning. ", "quick question: ", "please ", "can you help me? ", "excuse me, "];
     private static readonly string[] Closers = ["", "", "", " thanks", " please", " asap", " thank you!", " if possible", " today"];
+    /// <summary>
+    /// Clauses that mention another intent's words but not its request. Varied (and with slots) so that two examples
+    /// rarely share a whole distractor clause.
+    /// </summary>
     private static readonly string[] Distractors =
     [
-        ", my balance is fine though", ", this is not about my card", " - my hotel is already sorted", " (I already paid the bill)",
-        ", the flight itself was great", ", I used the app before", ", my friend recommended you", ", no need to transfer anything",
-        " - the car rental went well last time", ", my pin works fine",
+        ", my balance is fine though", ", my {acct} balance looks right", ", this is not about my {card}", ", nothing is wrong with my {card}",
+        " - my hotel is already sorted", " - the hotel in {city} is booked already", " (I already paid the bill)", " (the {utility} bill is paid)",
+        ", the flight itself was great", ", my last flight to {city} was fine", ", I used the app before", ", I checked the app first",
+        ", my friend recommended you", ", {person} recommended you", ", no need to transfer anything", ", I don't want to transfer money",
+        " - the car rental went well last time", " - renting a car in {city} was easy", ", my pin works fine", ", I know my pin",
     ];
 
     private static readonly Dictionary<string, string[]> Slots = new(StringComparer.Ordinal)
     {
-        ["acct"] = ["checking account", "savings account", "joint account", "main account", "business account"],
+        ["acct"] = ["checking account", "savings account", "joint account", "main account", "student account"],
         ["amount"] = ["$50", "$120", "200 dollars", "$75", "$1,000", "300 euros", "$45"],
         ["person"] = ["Maria", "my landlord", "John", "my sister", "Priya", "Tom"],
         ["relation"] = ["mom", "brother", "roommate", "son", "cousin"],
@@ -96,7 +109,7 @@ internal static class IntentSampleGenerator
                 {
                     core = rng.Pick(phrases);
                 }
-                var text = rng.Pick(Openers) + Fill(core, rng) + (rng.Chance(0.3) ? rng.Pick(Distractors) : "") + rng.Pick(Closers);
+                var text = rng.Pick(Openers) + Fill(core, rng) + (rng.Chance(0.3) ? Fill(rng.Pick(Distractors), rng) : "") + rng.Pick(Closers);
                 text = text.Trim();
                 if (rng.Chance(0.5)) text = char.ToUpperInvariant(text[0]) + text[1..];
                 if (!seen.Add(text)) continue;
