@@ -59,6 +59,7 @@ public sealed partial class LM
                 ["messages"] = rendered,
                 ["_fn_identifier"] = FunctionIdentifier,
             };
+            if (Capabilities.CacheVersion is { } version) request["_cache_version"] = version;
             key = Dspy.Cache.ComputeKey(request);
         }
         catch (NotSupportedException)

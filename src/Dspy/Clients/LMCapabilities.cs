@@ -22,6 +22,12 @@ public sealed record LMCapabilities
     /// <summary>Passes DSPy's <c>rollout_id</c> to the client (only the simulated LM uses it to vary its answers).</summary>
     public bool ReceivesRolloutId { get; init; }
 
+    /// <summary>
+    /// Added to every cache key when set, so that cached answers of a client whose behaviour is versioned by us (the
+    /// simulated LM) are not served after that behaviour changes. Real providers leave it null, as DSPy's keys do.
+    /// </summary>
+    public string? CacheVersion { get; init; }
+
     private static HashSet<string> Params(params string[] names) => new(names, StringComparer.Ordinal);
 
     /// <summary>OpenAI, Azure OpenAI and Anthropic chat models: tools, response schemas, response format.</summary>
@@ -45,6 +51,8 @@ public sealed record LMCapabilities
         SupportsResponseSchema = true,
         ReceivesRolloutId = true,
         SupportedParams = Params("temperature", "max_tokens", "seed", "n", "response_format", "rollout_id"),
+        // The simulator lives in this assembly; its deterministic build id changes whenever the library's code does.
+        CacheVersion = "sim-" + typeof(SimChatClient).Assembly.ManifestModule.ModuleVersionId.ToString("N"),
     };
 
     /// <summary>An arbitrary <c>IChatClient</c>: Microsoft.Extensions.AI carries tools and response formats, so both are assumed.</summary>

@@ -31,6 +31,27 @@ public sealed class LMCallTests
     }
 
     [Fact]
+    public async Task A_versioned_client_does_not_reuse_answers_cached_under_another_version()
+    {
+        var client = new ScriptedChatClient();
+        var store = new Cache(enableDiskCache: false, enableMemoryCache: true);
+        LM Versioned(string version) => new("custom/model", client, capabilities: LMCapabilities.Generic with { CacheVersion = version })
+        {
+            CacheStore = store,
+            TimeProvider = new InstantTimeProvider(),
+        };
+
+        await Versioned("v1").CallAsync(Hello);
+        var sameVersion = await Versioned("v1").CallAsync(Hello);
+        var newVersion = await Versioned("v2").CallAsync(Hello);
+
+        Assert.True(sameVersion.CacheHit);
+        Assert.False(newVersion.CacheHit);
+        Assert.Equal(2, client.Calls.Count);
+        Assert.StartsWith("sim-", LMCapabilities.Sim.CacheVersion, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cache_false_on_the_lm_or_per_call_skips_the_cache()
     {
         var client = new ScriptedChatClient();
