@@ -116,6 +116,9 @@ public static class AdapterUtils
                 return ValueModel.FromClr(value);
             case System.Text.Json.JsonElement je:
                 return ValueModel.FromJson(je);
+            case IList or Dictionary<string, object?> when IsPlainJson(value):
+                // Already in pydantic's JSON shape (the common case for demo and input values): nothing to copy.
+                return value;
             case IDictionary dict:
             {
                 var d = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -143,6 +146,32 @@ public static class AdapterUtils
                 {
                     return value.ToString();
                 }
+        }
+    }
+
+    // Strings, integers, finite floats, booleans and None, in lists and string-keyed dictionaries of the same.
+    private static bool IsPlainJson(object? value)
+    {
+        switch (value)
+        {
+            case null or string or bool or long:
+                return true;
+            case double d:
+                return double.IsFinite(d);
+            case List<object?> list:
+                foreach (var item in list)
+                {
+                    if (!IsPlainJson(item)) return false;
+                }
+                return true;
+            case Dictionary<string, object?> dict:
+                foreach (var item in dict.Values)
+                {
+                    if (!IsPlainJson(item)) return false;
+                }
+                return true;
+            default:
+                return false;
         }
     }
 

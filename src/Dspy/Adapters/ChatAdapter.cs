@@ -140,7 +140,7 @@ public partial class ChatAdapter : Adapter
         {
             AppendFieldWithValue(sb, f, outputs.TryGetValue(f.Name, out var v) ? v : missingFieldMessage);
         }
-        return PromptText.ToStrippedString(sb) + "\n\n[[ ## completed ## ]]\n";
+        return PromptText.ToStrippedString(sb, "\n\n[[ ## completed ## ]]\n");
     }
 
     private static void AppendFieldWithValue(StringBuilder sb, Field field, object? value)

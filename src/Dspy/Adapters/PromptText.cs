@@ -19,14 +19,19 @@ internal static class PromptText
         return sb;
     }
 
-    /// <summary>The builder's text with leading and trailing Python whitespace removed.</summary>
-    public static string ToStrippedString(StringBuilder sb)
+    /// <summary>
+    /// The builder's text with leading and trailing Python whitespace removed, then <paramref name="suffix"/> (which is
+    /// not stripped).
+    /// </summary>
+    public static string ToStrippedString(StringBuilder sb, string suffix = "")
     {
         var start = 0;
         var end = sb.Length;
         while (start < end && PythonText.IsSpace(sb[start])) start++;
         while (end > start && PythonText.IsSpace(sb[end - 1])) end--;
-        var text = sb.ToString(start, end - start);
+        sb.Length = end;
+        sb.Append(suffix);
+        var text = sb.ToString(start, sb.Length - start);
         // A builder that grew for one very long prompt is not kept around.
         if (sb.Capacity > 64 * 1024) t_builder = null;
         return text;

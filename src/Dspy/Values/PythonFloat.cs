@@ -14,62 +14,97 @@ public static class PythonFloat
         if (double.IsNegativeInfinity(value)) return "-inf";
         if (value == 0) return double.IsNegative(value) ? "-0.0" : "0.0";
 
-        // .NET's "R" gives the shortest round-trip digits; re-layout them with Python's rules.
-        var shortest = value.ToString("R", CultureInfo.InvariantCulture);
-        var (negative, digits, decpt) = Decompose(shortest);
+        // .NET's "R" gives the shortest round-trip digits; re-layout them with Python's rules, on the stack.
+        Span<char> shortest = stackalloc char[32];
+        value.TryFormat(shortest, out var written, "R", CultureInfo.InvariantCulture);
+        Span<char> digits = stackalloc char[32];
+        var (negative, digitCount, decpt) = Decompose(shortest[..written], digits);
+        digits = digits[..digitCount];
 
-        var sb = new StringBuilder();
-        if (negative) sb.Append('-');
+        Span<char> result = stackalloc char[64];
+        var n = 0;
+        if (negative) result[n++] = '-';
         if (decpt <= -4 || decpt > 16)
         {
-            sb.Append(digits[0]);
-            if (digits.Length > 1) sb.Append('.').Append(digits, 1, digits.Length - 1);
+            result[n++] = digits[0];
+            if (digits.Length > 1)
+            {
+                result[n++] = '.';
+                digits[1..].CopyTo(result[n..]);
+                n += digits.Length - 1;
+            }
             var exp = decpt - 1;
-            sb.Append('e').Append(exp < 0 ? '-' : '+').Append(Math.Abs(exp).ToString("00", CultureInfo.InvariantCulture));
+            result[n++] = 'e';
+            result[n++] = exp < 0 ? '-' : '+';
+            Math.Abs(exp).TryFormat(result[n..], out var expWritten, "00", CultureInfo.InvariantCulture);
+            n += expWritten;
         }
         else if (decpt <= 0)
         {
-            sb.Append("0.").Append('0', -decpt).Append(digits);
+            result[n++] = '0';
+            result[n++] = '.';
+            result.Slice(n, -decpt).Fill('0');
+            n += -decpt;
+            digits.CopyTo(result[n..]);
+            n += digits.Length;
         }
         else if (decpt >= digits.Length)
         {
-            sb.Append(digits).Append('0', decpt - digits.Length).Append(".0");
+            digits.CopyTo(result[n..]);
+            n += digits.Length;
+            result.Slice(n, decpt - digits.Length).Fill('0');
+            n += decpt - digits.Length;
+            result[n++] = '.';
+            result[n++] = '0';
         }
         else
         {
-            sb.Append(digits, 0, decpt).Append('.').Append(digits, decpt, digits.Length - decpt);
+            digits[..decpt].CopyTo(result[n..]);
+            n += decpt;
+            result[n++] = '.';
+            digits[decpt..].CopyTo(result[n..]);
+            n += digits.Length - decpt;
         }
-        return sb.ToString();
+        return new string(result[..n]);
     }
 
     /// <summary>
-    /// Splits a .NET round-trip string into sign, significant digits (no leading/trailing zeros) and the
-    /// decimal point position, so that value = 0.DIGITS x 10^decpt.
+    /// Splits a .NET round-trip string into sign, significant digits (no leading or trailing zeros, written to
+    /// <paramref name="digits"/>) and the decimal point position, so that value = 0.DIGITS x 10^decpt.
     /// </summary>
-    private static (bool Negative, string Digits, int DecPt) Decompose(string s)
+    private static (bool Negative, int DigitCount, int DecPt) Decompose(ReadOnlySpan<char> s, Span<char> digits)
     {
-        var negative = s.StartsWith('-');
+        var negative = s.Length > 0 && s[0] == '-';
         if (negative) s = s[1..];
         var exp = 0;
-        var e = s.IndexOfAny(['E', 'e']);
+        var e = s.IndexOfAny('E', 'e');
         if (e >= 0)
         {
             exp = int.Parse(s[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
             s = s[..e];
         }
-        var dot = s.IndexOf('.', StringComparison.Ordinal);
-        var intPart = dot >= 0 ? s[..dot] : s;
-        var fracPart = dot >= 0 ? s[(dot + 1)..] : "";
-        var all = intPart + fracPart;
-        var decpt = intPart.Length + exp;
-        var lead = 0;
-        while (lead < all.Length - 1 && all[lead] == '0')
+        var dot = s.IndexOf('.');
+        var intLength = dot >= 0 ? dot : s.Length;
+        var count = 0;
+        var decpt = intLength + exp;
+        var leading = true;
+        foreach (var c in s)
         {
-            lead++;
-            decpt--;
+            if (c == '.') continue;
+            if (leading && c == '0')
+            {
+                decpt--;
+                continue;
+            }
+            leading = false;
+            digits[count++] = c;
         }
-        var digits = all[lead..].TrimEnd('0');
-        if (digits.Length == 0) digits = "0";
-        return (negative, digits, decpt);
+        while (count > 1 && digits[count - 1] == '0') count--;
+        if (count == 0)
+        {
+            digits[0] = '0';
+            count = 1;
+        }
+        return (negative, count, decpt);
     }
 }

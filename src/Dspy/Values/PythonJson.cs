@@ -14,8 +14,9 @@ public static class PythonJson
     /// <summary>Serialises a value as Python's <c>json.dumps(value, ensure_ascii=..., indent=...)</c> would.</summary>
     public static string Dumps(object? value, bool ensureAscii = false, int? indent = null)
     {
+        // Write converts CLR objects where it meets them, so values already in the model are not copied first.
         var sb = new StringBuilder();
-        Write(sb, ValueModel.FromClr(value), ensureAscii, indent, 0);
+        Write(sb, value, ensureAscii, indent, 0);
         return sb.ToString();
     }
 

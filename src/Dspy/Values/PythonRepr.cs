@@ -22,6 +22,15 @@ public static class PythonRepr
     /// <summary>Python's <c>repr(value)</c>.</summary>
     public static string Repr(object? value)
     {
+        // Scalars are the common case in prompts; they need no builder.
+        switch (value)
+        {
+            case null: return "None";
+            case bool b: return b ? "True" : "False";
+            case double d: return PythonFloat.Repr(d);
+            case long l: return l.ToString(CultureInfo.InvariantCulture);
+            case int i: return i.ToString(CultureInfo.InvariantCulture);
+        }
         var sb = new StringBuilder();
         AppendRepr(sb, value);
         return sb.ToString();
