@@ -21,7 +21,7 @@ internal static class PromptCommand
         command.SetAction((parse, _) => CliRunner.RunAsync(() =>
         {
             var sig = CommandInputs.ParseSignature(parse.GetRequiredValue(signature), parse.GetValue(instructions));
-            var values = JsonInput.ParseObject(parse.GetRequiredValue(inputs), "--inputs");
+            var values = CommandInputs.CoerceInputs(sig, JsonInput.ParseObject(parse.GetRequiredValue(inputs), "--inputs"));
             // The two-step adapter's extraction model is never called by Format; a simulated LM stands in for it.
             var chosen = CommandInputs.CreateAdapter(parse.GetValue(adapter)!, () => new LM("sim"));
             var messages = chosen.Format(sig, CommandInputs.ReadDemos(parse.GetValue(demos)), values);

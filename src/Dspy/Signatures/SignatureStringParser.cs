@@ -47,6 +47,11 @@ internal static class SignatureStringParser
     {
         var parts = SplitTopLevel(side);
         var result = new List<ParsedField>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // DSPy keeps only `ast.arguments.args`: parameters before a `/` are positional-only and parameters after
+        // `*`, `*args` or `**kwargs` are keyword-only or variadic, so Python parses them but they are not fields.
+        var keywordOnly = false;
+        var sawDefault = false;
         for (var i = 0; i < parts.Count; i++)
         {
             var part = parts[i].Trim();
@@ -56,23 +61,82 @@ internal static class SignatureStringParser
                 if (parts.Count == 1 || (i == parts.Count - 1 && i > 0)) continue;
                 throw new ArgumentException($"Invalid signature field list '{side.Trim()}': invalid syntax.");
             }
-            var colon = part.IndexOf(':', StringComparison.Ordinal);
-            var name = (colon < 0 ? part : part[..colon]).Trim();
+            if (part == "/")
+            {
+                if (keywordOnly || result.Count == 0 && seen.Count == 0) throw new ArgumentException($"Invalid signature field list '{side.Trim()}': invalid syntax.");
+                result.Clear();
+                continue;
+            }
+            var star = part.StartsWith("**", StringComparison.Ordinal) ? 2 : part.StartsWith('*') ? 1 : 0;
+            if (star == 1 && part.Length == 1)
+            {
+                if (keywordOnly || i == parts.Count - 1) throw new ArgumentException($"Invalid signature field list '{side.Trim()}': named arguments must follow bare *.");
+                keywordOnly = true;
+                continue;
+            }
+            var equals = IndexOfTopLevel(part, '=');
+            var hasDefault = equals >= 0;
+            var declaration = hasDefault ? part[..equals] : part;
+            if (hasDefault && (star > 0 || part[(equals + 1)..].Trim().Length == 0))
+            {
+                throw new ArgumentException($"Invalid signature field list '{side.Trim()}': invalid syntax.");
+            }
+            var colon = declaration.IndexOf(':', StringComparison.Ordinal);
+            var name = (colon < 0 ? declaration : declaration[..colon])[star..].Trim();
             ValidateName(name, side);
-            if (result.Any(r => r.Name == name))
+            if (!seen.Add(name))
             {
                 throw new ArgumentException($"Invalid signature field list '{side.Trim()}': duplicate argument '{name}' in function definition.");
             }
             TypeSpec? type = null;
             if (colon >= 0)
             {
-                var annotation = part[(colon + 1)..];
+                var annotation = declaration[(colon + 1)..];
                 if (annotation.Trim().Length == 0) throw new ArgumentException($"Invalid signature field '{part}': missing type after ':'.");
-                type = TypeAnnotationParser.Parse(annotation, customTypes);
+                // The annotation of a `*args` or keyword-only parameter is never read by DSPy, but must still be valid Python.
+                type = TypeAnnotationParser.ParseField(annotation, customTypes);
             }
+            if (star > 0)
+            {
+                if (keywordOnly && star == 1) throw new ArgumentException($"Invalid signature field list '{side.Trim()}': * argument may appear only once.");
+                keywordOnly = true;
+                if (star == 2 && i < parts.Count - 1 && parts[(i + 1)..].Any(p => p.Trim().Length > 0))
+                {
+                    throw new ArgumentException($"Invalid signature field list '{side.Trim()}': arguments cannot follow var-keyword argument.");
+                }
+                continue;
+            }
+            if (keywordOnly) continue;
+            if (sawDefault && !hasDefault)
+            {
+                throw new ArgumentException($"Invalid signature field list '{side.Trim()}': non-default argument follows default argument.");
+            }
+            sawDefault |= hasDefault;
             result.Add(new ParsedField(name, type));
         }
         return result;
+    }
+
+    // The first `c` outside brackets and string literals, or -1.
+    private static int IndexOfTopLevel(string text, char c)
+    {
+        var depth = 0;
+        char? quote = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var ch = text[i];
+            if (quote is not null)
+            {
+                if (ch == '\\') i++;
+                else if (ch == quote) quote = null;
+                continue;
+            }
+            if (ch is '"' or '\'') quote = ch;
+            else if (ch is '[' or '(' or '{') depth++;
+            else if (ch is ']' or ')' or '}') depth--;
+            else if (ch == c && depth == 0) return i;
+        }
+        return -1;
     }
 
     private static void ValidateName(string name, string side)

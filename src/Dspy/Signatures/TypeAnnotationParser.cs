@@ -34,6 +34,31 @@ internal sealed class TypeAnnotationParser
         return AsType(node, text);
     }
 
+    /// <summary>
+    /// Parses the annotation of a signature field. On top of <see cref="Parse"/>, this applies DSPy's
+    /// <c>make_signature</c> rules for the annotation as a whole: a bare <c>None</c> means <c>str</c>, and the bare
+    /// <c>typing</c> aliases (<c>List</c>, <c>Dict</c>...) and constants are not types.
+    /// </summary>
+    public static TypeSpec ParseField(string text, IReadOnlyDictionary<string, Type>? customTypes = null)
+    {
+        var parser = new TypeAnnotationParser(text, customTypes);
+        var node = parser.ParseUnion();
+        parser.SkipSpace();
+        if (parser._pos != text.Length)
+        {
+            throw new ArgumentException($"Invalid type annotation '{text.Trim()}': unexpected '{text[parser._pos..]}'.");
+        }
+        return node switch
+        {
+            // ast.Constant(None) parses to None, and make_signature turns a None type into str.
+            ConstantNode { Value: null } => TypeSpec.Str,
+            ConstantNode c => throw new ArgumentException($"Field types must be types, but received: {Describe(c)}."),
+            GenericNode { Name: "List" or "Dict" or "Set" or "Tuple" or "FrozenSet" } g =>
+                throw new ArgumentException($"Field types must be types, but received: typing.{g.Name}."),
+            _ => AsType(node, text),
+        };
+    }
+
     // A parsed expression is a resolved type, a generic still waiting for its subscript, or a constant.
     private abstract record Node;
 
@@ -42,6 +67,9 @@ internal sealed class TypeAnnotationParser
     private sealed record GenericNode(string Name) : Node;
 
     private sealed record ConstantNode(object? Value) : Node;
+
+    // Python's Ellipsis constant (`...`), only meaningful as a type argument.
+    private static readonly object EllipsisValue = new();
 
     private Node ParseUnion()
     {
@@ -84,6 +112,11 @@ internal sealed class TypeAnnotationParser
         if (_pos >= _text.Length) throw Syntax("unexpected end of annotation");
         var c = _text[_pos];
         if (c is '"' or '\'') return new ConstantNode(ReadString());
+        if (string.CompareOrdinal(_text, _pos, "...", 0, 3) == 0)
+        {
+            _pos += 3;
+            return new ConstantNode(EllipsisValue);
+        }
         if (char.IsAsciiDigit(c)) return new ConstantNode(ReadNumber());
         if (IsIdentifierStart(c))
         {
@@ -219,6 +252,7 @@ internal sealed class TypeAnnotationParser
         TypeNode t => t.Spec,
         // A None in type position is NoneType, as typing does in unions and Optional.
         ConstantNode { Value: null } => TypeSpec.None,
+        ConstantNode c when ReferenceEquals(c.Value, EllipsisValue) => TypeSpec.EllipsisType,
         // Bare typing generics (List, Dict...) render with empty brackets; builtins without brackets as their name.
         GenericNode { Name: "List" } => TypeSpec.Generic(TypeKind.List, [], bare: true),
         GenericNode { Name: "Dict" } => TypeSpec.Generic(TypeKind.Dict, [], bare: true),
@@ -238,6 +272,7 @@ internal sealed class TypeAnnotationParser
 
     private static string Describe(Node node) => node switch
     {
+        ConstantNode c when ReferenceEquals(c.Value, EllipsisValue) => "Ellipsis",
         TypeNode t => t.Spec.PythonName,
         ConstantNode c => TypeSpec.LiteralToPython(c.Value),
         GenericNode g => g.Name,

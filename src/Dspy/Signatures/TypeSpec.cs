@@ -109,6 +109,15 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
     public static TypeSpec ToolCallsType { get; } = new(TypeKind.ToolCalls);
     public static TypeSpec ReasoningType { get; } = new(TypeKind.Reasoning);
 
+    /// <summary>
+    /// Python's <c>...</c> (Ellipsis) as a type argument, as in <c>tuple[int, ...]</c>; it renders as <c>Ellipsis</c>
+    /// because DSPy prints a non-type argument with <c>str()</c>.
+    /// </summary>
+    public static TypeSpec EllipsisType { get; } = new(TypeKind.Named, name: "Ellipsis");
+
+    /// <summary>True for a variable-length tuple <c>tuple[X, ...]</c>: any number of items of <c>X</c>.</summary>
+    public bool IsVariadicTuple => Kind == TypeKind.Tuple && Args.Count == 2 && Args[1].Kind == TypeKind.Named && Args[1].Name == "Ellipsis" && Args[1].Args.Count == 0;
+
     /// <summary><c>list</c> without arguments (the builtin), rendered <c>list</c>.</summary>
     public static TypeSpec BareList { get; } = new(TypeKind.List);
 

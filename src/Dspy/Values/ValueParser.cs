@@ -132,6 +132,7 @@ public static class ValueParser
             {
                 if (value is not IList list) throw ValueValidationException.For(type, "Input should be a valid tuple", "tuple_type", value);
                 if (type.Args.Count == 0) return list.Cast<object?>().ToList();
+                if (type.IsVariadicTuple) return list.Cast<object?>().Select(x => Validate(x, type.Args[0])).ToList();
                 if (list.Count != type.Args.Count)
                 {
                     throw ValueValidationException.For(type, list.Count > type.Args.Count

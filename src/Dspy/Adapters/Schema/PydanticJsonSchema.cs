@@ -141,6 +141,7 @@ public static class PydanticJsonSchema
                 return new Dictionary<string, object?> { ["items"] = t.Args.Count > 0 ? Nested(t.Args[0], ctx) : [], ["type"] = "array", ["uniqueItems"] = true };
             case TypeKind.Tuple:
                 if (t.Args.Count == 0) return new Dictionary<string, object?> { ["items"] = new Dictionary<string, object?>(), ["type"] = "array" };
+                if (t.IsVariadicTuple) return new Dictionary<string, object?> { ["items"] = Nested(t.Args[0], ctx), ["type"] = "array" };
                 return new Dictionary<string, object?>
                 {
                     ["maxItems"] = (long)t.Args.Count,
@@ -157,11 +158,17 @@ public static class PydanticJsonSchema
                 return schema;
             }
             case TypeKind.Union:
-                return new Dictionary<string, object?> { ["anyOf"] = t.Args.Select(a => (object?)Nested(a, ctx)).ToList() };
+                // pydantic makes a union with None a nullable schema of the other members, so null always comes last.
+                return new Dictionary<string, object?>
+                {
+                    ["anyOf"] = t.Args.Where(a => a.Kind != TypeKind.NoneType)
+                        .Concat(t.Args.Where(a => a.Kind == TypeKind.NoneType).Take(1))
+                        .Select(a => (object?)Nested(a, ctx)).ToList(),
+                };
             case TypeKind.Literal:
                 return LiteralSchema(t);
             case TypeKind.Named:
-                return NamedSchema(t);
+                return NamedSchema(t, ctx);
             default:
                 return IsModel(t) ? ModelSchema(t, ctx) : [];
         }
@@ -171,7 +178,7 @@ public static class PydanticJsonSchema
 
     private static Dictionary<string, object?> Type(string type) => new() { ["type"] = type };
 
-    private static Dictionary<string, object?> NamedSchema(TypeSpec t) => t.Name switch
+    private static Dictionary<string, object?> NamedSchema(TypeSpec t, Context ctx) => t.Name switch
     {
         "datetime" => new() { ["format"] = "date-time", ["type"] = "string" },
         "date" => new() { ["format"] = "date", ["type"] = "string" },
@@ -181,7 +188,7 @@ public static class PydanticJsonSchema
         "bytes" => new() { ["format"] = "binary", ["type"] = "string" },
         "AnyUrl" => new() { ["format"] = "uri", ["minLength"] = 1L, ["type"] = "string" },
         "complex" => Type("string"),
-        "frozenset" => new() { ["items"] = new Dictionary<string, object?>(), ["type"] = "array", ["uniqueItems"] = true },
+        "frozenset" => new() { ["items"] = t.Args.Count > 0 ? Nested(t.Args[0], ctx) : new Dictionary<string, object?>(), ["type"] = "array", ["uniqueItems"] = true },
         _ => t.ClrType is { } clr && clr != typeof(object) ? GenerateClrInline(clr) : [],
     };
 
