@@ -14,7 +14,9 @@ NAMES = ["question", "context", "answer", "q", "a", "passages", "score", "isCorr
 
 WORDS = ["hello", "Hello, world!", "", " padded ", "multi\nline\ntext", "tab\there", "quote \"double\"", "it's",
          "«guillemets»", "emoji 🚀 ü ß 日本", "trailing newline\n", "\nleading newline", "back\\slash", "a & b < c",
-         "<tag>x</tag>", "  \n  ", "[[ ## fake ## ]]", "{\"json\": 1}", "None", "True", "line\r\nbreak", "x" * 3]
+         "<tag>x</tag>", "  \n  ", "[[ ## fake ## ]]", "{\"json\": 1}", "None", "True", "line\r\nbreak", "x" * 3,
+         "cr\ronly", "sep\u2028line", "nel\x85char", "ctrl\x01\x1f\x7f", "{braces} and {{double}}", "é 名前 ✓", "»close first«",
+         "  leading", "trailing  ", "\t", "a\n\nb", "'single' \"double\"", "\\n literal"]
 
 
 class Raw:
@@ -25,7 +27,9 @@ class Raw:
 
 
 FLOATS = [Raw("100.0"), Raw("0.1"), Raw("1e-07"), Raw("1e16"), Raw("-0.0"), Raw("3.0e5"), Raw("1E-7"), Raw("2.5"),
-          Raw("123456789.123"), Raw("1e22"), Raw("1.5e300"), Raw("0.0001"), Raw("1e-05"), Raw("12345678901234567.0")]
+          Raw("123456789.123"), Raw("1e22"), Raw("1.5e300"), Raw("0.0001"), Raw("1e-05"), Raw("12345678901234567.0"),
+          Raw("1.0"), Raw("-2.5e-10"), Raw("0.30000000000000004"), Raw("5e-324"), Raw("1.7976931348623157e308"), Raw("1e15"),
+          Raw("123456789012345678.0"), Raw("0.5E+3"), Raw("-1.0")]
 INTS = [0, 1, -5, 42, 10 ** 18, Raw("12345678901234567890"), 7]
 
 
@@ -99,19 +103,32 @@ TYPES = [
     ("dict[int, str]", lambda r: {"1": r_str(r)}),
     ("Union[list[int], dict[str, int]]", lambda r: r.choice([lambda r: r_list(r_int, r), lambda r: r_dict(r_int, r)])(r)),
     ("tuple", lambda r: r_list(r_int, r)), ("None", r_str), ("typing.Optional[int]", opt(r_int)),
+    ("dspy.Code", r_str), ("dspy.Reasoning", r_str), ("dspy.ToolCalls", lambda r: {"tool_calls": [{"name": "search", "args": {"q": r_str(r)}}]}),
+    ("dspy.Image", lambda r: {"url": "https://example.com/x.png"}), ("Literal['a'] | None", opt(lambda r: "a")),
+    ("list[Literal['x', 'y']]", lambda r: r_list(lambda r: r.choice(["x", "y"]), r)), ("dict[str, dict[str, float]]", lambda r: r_dict(lambda r: r_dict(r_float, r), r)),
+    ("Optional[dict[str, Any]]", opt(lambda r: r_dict(r_any, r))), ("list[tuple[int, str]]", lambda r: r_list(lambda r: [r_int(r), r_str(r)], r, 2)),
+    ("list[bool]", lambda r: r_list(r_bool, r)), ("set[int]", lambda r: r_list(r_int, r)),
 ]
 UNTYPED = ("", r_str)
 
 INSTRUCTIONS = [
-    None, None, None, "Answer the question.", "Answer questions with short factoid answers.",
+    None, None, None, "", "Answer the question.", "Answer questions with short factoid answers.",
     "Line one.\nLine two.", "  Indented first line.\n    indented more\n  back", "\n\nLeading blank lines.\n\n",
     "Summarize.\n\n    - point one\n    - point two\n\nDone.", "Tabs:\n\tindented with tab\n\tagain",
     "Use «quotes» and \"double\" and 'single'.", "Trailing spaces   \nnext line  ", "\n    Docstring style:\n    do the thing.\n\n    Then more.\n    ",
     "Windows\r\nline endings", "Unicode line\u2028separator", "single\n", "x", "   ", "First\n  Second\n    Third\n  Fourth",
     "Emoji 🚀 task.\nSecond ✓.", "Form\x0cfeed",
+    "  mixed\n\t tab and spaces\n    four", "a\n  \n  b", "Curly {braces} here.", "Line\rCR only", "last line has spaces\n   ",
+    "\tTab first\n\tTab second", "NEL\x85char", "    Both lines\n    indented alike", "Trailing backslash \\",
 ]
 
-INVALID_SIGS = ["a -> b -> c", "a b -> c", "a: UnknownType -> b", "a, a -> b", "a -> a", "class -> b", "a: list[int -> b",
+# Signature strings at the edge of DSPy's parser: some DSPy rejects, some it accepts in surprising ways.
+INVALID_SIGS = ["a:int->b:float", "question ->answer", "a: list[str] -> b: dict[str, list[Optional[int]]]", "a: 'x' -> b",
+                "a: Union[] -> b", "a: list[] -> b", "a: int, -> b", "a -> b: int | None | str", "a: typing.Any -> b: typing.Dict[str, int]",
+                "a: dspy.History -> b", "a -> b: dspy.Nope", "a: nope.Thing -> b", "a: int[str] -> b", "a: Literal['a'] -> b: Literal[\"q'\\\"\"]",
+                "é -> ü", "a: set -> b: frozenset", "a: (int, str) -> b", "a: [int] -> b", "a: list[int] | None -> b: dict[str, int] | None",
+                "a: Optional[Optional[int]] -> b: Union[int, Union[str, None]]", "a: Literal['x'] | Literal['y'] -> b", "async -> b",
+                "a: NoneType -> b: NoneType", "a: Tuple[()] -> b", "a: tuple[()] -> b","a -> b -> c", "a b -> c", "a: UnknownType -> b", "a, a -> b", "a -> a", "class -> b", "a: list[int -> b",
                 "a: 'str' -> b", "a: 5 -> b", "a: Optional[int, str] -> b", "a -> b: Literal[-1, 1]", "question answer",
                 "a: int = 3 -> b", "*args -> b", "a, -> b", " -> b", "a -> ", "a: None -> b: None", "a: list[int] -> b: foo.Bar",
                 "a -> b, c,", "a:int->b:float", "  a  ,  b  ->  c  ", "a: dict[str, 'x'] -> b", "1a -> b", "a: List -> b", "a, *, b -> c", "a, /, b -> c", "**kw -> b", "a = 1, b -> c", "a: int = 3, b: str = 'x' -> c", "a, *rest: int, b -> c", "a -> b: tuple[int, ...]", "a: None | int -> b: None | str", "a: Optional -> b", "a: Literal -> b", "a -> b: Literal['x', 2, None, True]", "a -> b: Dict", "a -> b: Literal[1.5, 'x']"]
@@ -143,6 +160,8 @@ def str_list_value(r):
 
 def value_for(f, r):
     name, (ann, gen), _ = f
+    if r.random() < 0.07:
+        return r_any(r)  # a value of another type: adapters render it as it is
     if ann in ("", "str") and r.random() < 0.2:
         return str_list_value(r)  # list into a str field: DSPy's numbered «» list
     if r.random() < 0.05:
@@ -191,6 +210,11 @@ def main():
     r = random.Random(seed)
     for i in range(count):
         print(json.dumps(make_case(i, r), ensure_ascii=False))
+    # Every edge-case signature once, with inputs for the fields it may have.
+    for j, sig in enumerate(INVALID_SIGS):
+        adapter = ["chat", "json", "xml", "two-step"][j % 4]
+        print(json.dumps({"id": count + j, "adapter": adapter, "signature": sig, "instructions": None, "demos_jsonl": None,
+                          "inputs_json": dump({"a": "x", "b": 2, "args": [1]})}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ namespace Dspy;
 /// <summary>
 /// Splits DSPy's string signature syntax <c>"question, context: list[str] -> answer: float"</c> into fields.
 /// Each side is read like a Python parameter list (DSPy parses <c>def f(&lt;side&gt;): pass</c>), so names must be
-/// identifiers, a trailing comma is allowed and a name may not repeat within a side.
+/// identifiers and a trailing comma is allowed; a name repeated within a side is one field (its last type).
 /// </summary>
 internal static class SignatureStringParser
 {
@@ -84,10 +84,7 @@ internal static class SignatureStringParser
             var colon = declaration.IndexOf(':', StringComparison.Ordinal);
             var name = (colon < 0 ? declaration : declaration[..colon])[star..].Trim();
             ValidateName(name, side);
-            if (!seen.Add(name))
-            {
-                throw new ArgumentException($"Invalid signature field list '{side.Trim()}': duplicate argument '{name}' in function definition.");
-            }
+            seen.Add(name);
             TypeSpec? type = null;
             if (colon >= 0)
             {
@@ -112,7 +109,11 @@ internal static class SignatureStringParser
                 throw new ArgumentException($"Invalid signature field list '{side.Trim()}': non-default argument follows default argument.");
             }
             sawDefault |= hasDefault;
-            result.Add(new ParsedField(name, type));
+            // Python's parser accepts a repeated parameter name (only the compiler rejects it), and DSPy collects the
+            // fields into a dict: the field keeps its first position and takes the last declaration's type.
+            var existing = result.FindIndex(r => r.Name == name);
+            if (existing >= 0) result[existing] = new ParsedField(name, type);
+            else result.Add(new ParsedField(name, type));
         }
         return result;
     }

@@ -88,20 +88,30 @@ internal sealed class TypeAnnotationParser
         var node = ParseAtom();
         while (TryConsume('['))
         {
-            var args = new List<Node>();
+            List<Node>? args = [];
             SkipSpace();
-            if (!Peek(']'))
+            // `X[]` is not valid Python; `X[()]` is an empty argument tuple and `X[(a, b)]` the same as `X[a, b]`.
+            if (Peek(']')) throw Syntax("invalid syntax");
+            var parenthesized = TryConsume('(');
+            var close = parenthesized ? ')' : ']';
+            SkipSpace();
+            if (!parenthesized || !Peek(')'))
             {
                 args.Add(ParseUnion());
                 while (TryConsume(','))
                 {
                     SkipSpace();
-                    if (Peek(']')) break; // Python allows a trailing comma in a subscript tuple.
+                    if (Peek(close)) break; // Python allows a trailing comma in a subscript tuple.
                     args.Add(ParseUnion());
                 }
             }
+            if (parenthesized)
+            {
+                Expect(')');
+                if (args.Count == 0) args = null;
+            }
             Expect(']');
-            node = Subscript(node, args);
+            node = args is null ? EmptySubscript(node) : Subscript(node, args);
         }
         return node;
     }
@@ -111,7 +121,18 @@ internal sealed class TypeAnnotationParser
         SkipSpace();
         if (_pos >= _text.Length) throw Syntax("unexpected end of annotation");
         var c = _text[_pos];
-        if (c is '"' or '\'') return new ConstantNode(ReadString());
+        if (c is '"' or '\'')
+        {
+            // Adjacent string literals concatenate, as in Python.
+            var text = ReadString();
+            while (true)
+            {
+                SkipSpace();
+                if (!Peek('"') && !Peek('\'')) break;
+                text += ReadString();
+            }
+            return new ConstantNode(text);
+        }
         if (string.CompareOrdinal(_text, _pos, "...", 0, 3) == 0)
         {
             _pos += 3;
@@ -227,6 +248,11 @@ internal sealed class TypeAnnotationParser
         };
     }
 
+    // `tuple[()]` / `Tuple[()]`: a tuple of no items, which DSPy renders as `tuple[]`.
+    private TypeNode EmptySubscript(Node target) => target is GenericNode { Name: "tuple" or "Tuple" }
+        ? new TypeNode(TypeSpec.Generic(TypeKind.Tuple, [], bare: true))
+        : throw new ArgumentException($"Invalid type annotation '{_text.Trim()}': {Describe(target)}[()] is not supported.");
+
     private TypeSpec MakeLiteral(List<Node> args)
     {
         // typing.Literal flattens nested Literals and drops repeated values (True and 1 stay distinct).
@@ -307,17 +333,46 @@ internal sealed class TypeAnnotationParser
         return sb.ToString();
     }
 
-    private long ReadNumber()
+    // A Python int (decimal, 0x, 0o or 0b, with `_` separators) or float literal.
+    private object ReadNumber()
     {
         var start = _pos;
-        while (_pos < _text.Length && (char.IsAsciiDigit(_text[_pos]) || _text[_pos] == '_')) _pos++;
-        var digits = _text[start.._pos].Replace("_", "", StringComparison.Ordinal);
-        if (_pos < _text.Length && (_text[_pos] == '.' || char.IsAsciiLetter(_text[_pos])))
+        while (_pos < _text.Length && (char.IsAsciiLetterOrDigit(_text[_pos]) || _text[_pos] is '_' or '.'
+            || (_text[_pos] is '+' or '-' && _pos > start && _text[_pos - 1] is 'e' or 'E' && !IsPrefixedInt(_text[start.._pos]))))
         {
-            throw new ArgumentException($"Invalid type annotation '{_text.Trim()}': only integer, string, boolean and None constants are supported.");
+            _pos++;
         }
-        return long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+        var raw = _text[start.._pos];
+        var digits = raw.Replace("_", "", StringComparison.Ordinal);
+        if (IsPrefixedInt(raw))
+        {
+            var radix = char.ToLowerInvariant(raw[1]) switch { 'x' => 16, 'o' => 8, _ => 2 };
+            var value = 0L;
+            foreach (var ch in digits[2..])
+            {
+                var d = Convert.ToInt32(ch.ToString(), 16);
+                if (d >= radix || digits.Length == 2) throw NotAConstant(raw);
+                value = checked(value * radix + d);
+            }
+            return value;
+        }
+        if (digits.All(char.IsAsciiDigit))
+        {
+            if (digits.Length > 1 && digits[0] == '0' && digits.Any(ch => ch != '0')) throw NotAConstant(raw);
+            return long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+        }
+        if (!raw.Contains("__", StringComparison.Ordinal) && !raw.EndsWith('_')
+            && double.TryParse(digits, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var f))
+        {
+            return f;
+        }
+        throw NotAConstant(raw);
     }
+
+    private static bool IsPrefixedInt(string raw) => raw.Length >= 2 && raw[0] == '0' && char.ToLowerInvariant(raw[1]) is 'x' or 'o' or 'b';
+
+    private ArgumentException NotAConstant(string raw) =>
+        new($"Invalid type annotation '{_text.Trim()}': '{raw}' is not a supported constant (integers, floats, strings, booleans and None are).");
 
     private string ReadIdentifier()
     {

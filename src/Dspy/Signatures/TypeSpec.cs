@@ -298,6 +298,7 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
         string s when s.Contains('\'') => "\"" + s + "\"",
         string s => "'" + s + "'",
         long l => l.ToString(CultureInfo.InvariantCulture),
+        double d => PythonFloat.Repr(d),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 
