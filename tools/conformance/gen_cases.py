@@ -176,6 +176,8 @@ def make_case(i, r):
         return {"id": i, "adapter": adapter, "signature": sig, "instructions": None, "demos_jsonl": None,
                 "inputs_json": dump({"a": "x"})}
     fields = make_sig(r)
+    if r.random() < 0.03:
+        fields = [f for f in fields if not f[2]]  # only a history input
     history = r.random() < 0.1
     sig = sig_text(fields)
     if history:
@@ -199,6 +201,8 @@ def make_case(i, r):
                     d[f[0]] = value_for(f, r)
             if r.random() < 0.1:
                 d["extra_key"] = "ignored"
+            if history and r.random() < 0.4:
+                d["history"] = {"messages": [{f[0]: value_for(f, r) for f in fields if r.random() < 0.7}]}
             demos.append(d)
     return {"id": i, "adapter": adapter, "signature": sig, "instructions": r.choice(INSTRUCTIONS),
             "demos_jsonl": None if demos is None else "\n".join(dump(d) for d in demos) + "\n",
