@@ -69,7 +69,7 @@ def r_any(r):
 
 
 def r_dict(gen, r):
-    keys = r.sample(["a", "b", "key with space", "ключ", "z", "1"], r.choice([0, 1, 2, 3]))
+    keys = r.sample(["a", "b", "key with space", "ключ", "z", "1", 'q"uote', "new\nline", "back\\slash", "", "«k»"], r.choice([0, 1, 2, 3]))
     return {k: gen(r) for k in keys}
 
 
@@ -128,7 +128,8 @@ INVALID_SIGS = ["a:int->b:float", "question ->answer", "a: list[str] -> b: dict[
                 "a: dspy.History -> b", "a -> b: dspy.Nope", "a: nope.Thing -> b", "a: int[str] -> b", "a: Literal['a'] -> b: Literal[\"q'\\\"\"]",
                 "é -> ü", "a: set -> b: frozenset", "a: (int, str) -> b", "a: [int] -> b", "a: list[int] | None -> b: dict[str, int] | None",
                 "a: Optional[Optional[int]] -> b: Union[int, Union[str, None]]", "a: Literal['x'] | Literal['y'] -> b", "async -> b",
-                "a: NoneType -> b: NoneType", "a: Tuple[()] -> b", "a: tuple[()] -> b","a -> b -> c", "a b -> c", "a: UnknownType -> b", "a, a -> b", "a -> a", "class -> b", "a: list[int -> b",
+                "a: NoneType -> b: NoneType", "_a -> b", "a -> _", "instructions -> b", "a -> fields", "a -> model_dump", "model_fields -> b",
+                "a,\n b -> c", "a # c -> b", "a: list [int] -> b", "a -> b: Literal[('x', 'y')]", "a -> b: Union[int, bool]", "a: Tuple[()] -> b", "a: tuple[()] -> b","a -> b -> c", "a b -> c", "a: UnknownType -> b", "a, a -> b", "a -> a", "class -> b", "a: list[int -> b",
                 "a: 'str' -> b", "a: 5 -> b", "a: Optional[int, str] -> b", "a -> b: Literal[-1, 1]", "question answer",
                 "a: int = 3 -> b", "*args -> b", "a, -> b", " -> b", "a -> ", "a: None -> b: None", "a: list[int] -> b: foo.Bar",
                 "a -> b, c,", "a:int->b:float", "  a  ,  b  ->  c  ", "a: dict[str, 'x'] -> b", "1a -> b", "a: List -> b", "a, *, b -> c", "a, /, b -> c", "**kw -> b", "a = 1, b -> c", "a: int = 3, b: str = 'x' -> c", "a, *rest: int, b -> c", "a -> b: tuple[int, ...]", "a: None | int -> b: None | str", "a: Optional -> b", "a: Literal -> b", "a -> b: Literal['x', 2, None, True]", "a -> b: Dict", "a -> b: Literal[1.5, 'x']"]

@@ -15,6 +15,13 @@ internal static class SignatureStringParser
         "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
     };
 
+    // Field names DSPy 3.3.1 cannot build a signature class with (checked against DSPy with pydantic 2.13).
+    private static readonly HashSet<string> ReservedNames = new(StringComparer.Ordinal)
+    {
+        "fields", "input_fields", "output_fields", "instructions", "signature", "model_config", "model_dump", "model_dump_json",
+        "model_validate", "model_validate_json", "model_validate_strings",
+    };
+
     /// <summary>Parses the text into input and output fields in order.</summary>
     public static List<Field> Parse(string text, IReadOnlyDictionary<string, Type>? customTypes)
     {
@@ -33,6 +40,20 @@ internal static class SignatureStringParser
         {
             throw new ArgumentException(
                 $"Input and output fields must have distinct names, but found duplicates: '{string.Join(", ", duplicates)}'.");
+        }
+
+        foreach (var name in inputs.Concat(outputs).Select(f => f.Name))
+        {
+            // DSPy signatures are pydantic models: pydantic refuses private-looking names, and names that shadow the
+            // signature's own members (or pydantic's model_dump/model_validate family) fail when the class is built.
+            if (name.StartsWith('_'))
+            {
+                throw new ArgumentException($"Fields must not use names with leading underscores; e.g., use '{(name.TrimStart('_').Length > 0 ? name.TrimStart('_') : "my_field")}' instead of '{name}'.");
+            }
+            if (ReservedNames.Contains(name))
+            {
+                throw new ArgumentException($"Field name '{name}' is reserved: it shadows a member of DSPy's Signature or of pydantic's BaseModel.");
+            }
         }
 
         var fields = new List<Field>(inputs.Count + outputs.Count);

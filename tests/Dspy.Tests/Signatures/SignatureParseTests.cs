@@ -92,6 +92,11 @@ public class SignatureParseTests
     [InlineData("a: 'str' -> b")]
     [InlineData("a: 5 -> b")]
     [InlineData("a: ... -> b")]
+    [InlineData("_a -> b")]
+    [InlineData("a -> _")]
+    [InlineData("instructions -> b")]
+    [InlineData("a -> fields")]
+    [InlineData("a -> model_dump")]
     public void Python_or_dspy_rejects(string text) => Assert.Throws<ArgumentException>(() => Signature.Parse(text));
 
     [Theory]
