@@ -108,6 +108,8 @@ TYPES = [
     ("list[Literal['x', 'y']]", lambda r: r_list(lambda r: r.choice(["x", "y"]), r)), ("dict[str, dict[str, float]]", lambda r: r_dict(lambda r: r_dict(r_float, r), r)),
     ("Optional[dict[str, Any]]", opt(lambda r: r_dict(r_any, r))), ("list[tuple[int, str]]", lambda r: r_list(lambda r: [r_int(r), r_str(r)], r, 2)),
     ("list[bool]", lambda r: r_list(r_bool, r)), ("set[int]", lambda r: r_list(r_int, r)),
+    ("Sequence[str]", lambda r: r_list(r_str, r)), ("Mapping[str, float]", lambda r: r_dict(r_float, r)), ("Iterable[int]", lambda r: r_list(r_int, r)),
+    ("Annotated[int, 'meta']", r_int), ("Annotated[Optional[str], 'm']", opt(r_str)),
 ]
 UNTYPED = ("", r_str)
 

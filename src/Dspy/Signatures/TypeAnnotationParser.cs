@@ -53,7 +53,7 @@ internal sealed class TypeAnnotationParser
             // ast.Constant(None) parses to None, and make_signature turns a None type into str.
             ConstantNode { Value: null } => TypeSpec.Str,
             ConstantNode c => throw new ArgumentException($"Field types must be types, but received: {Describe(c)}."),
-            GenericNode { Name: "List" or "Dict" or "Set" or "Tuple" or "FrozenSet" } g =>
+            GenericNode { Name: "List" or "Dict" or "Set" or "Tuple" or "FrozenSet" or "Sequence" or "Iterable" or "Mapping" } g =>
                 throw new ArgumentException($"Field types must be types, but received: typing.{g.Name}."),
             _ => AsType(node, text),
         };
@@ -178,7 +178,8 @@ internal sealed class TypeAnnotationParser
             switch (local)
             {
                 case "Any": return new TypeNode(TypeSpec.AnyType);
-                case "List" or "Dict" or "Set" or "FrozenSet" or "Tuple" or "Optional" or "Union" or "Literal":
+                case "List" or "Dict" or "Set" or "FrozenSet" or "Tuple" or "Optional" or "Union" or "Literal" or "Annotated"
+                    or "Sequence" or "Iterable" or "Mapping":
                     return new GenericNode(local);
             }
         }
@@ -229,6 +230,10 @@ internal sealed class TypeAnnotationParser
                 return new TypeNode(TypeSpec.UnionOf(args.Select(a => AsType(a, _text))));
             case "Literal":
                 return new TypeNode(MakeLiteral(args));
+            case "Annotated":
+                // pydantic moves Annotated metadata off the field, so DSPy sees (and prints) only the annotated type.
+                if (args.Count < 2) throw new ArgumentException("Annotated[...] should be used with at least two arguments (a type and an annotation).");
+                return new TypeNode(AsType(args[0], _text));
             case "Code":
                 if (args.Count != 1 || args[0] is not ConstantNode { Value: string language })
                 {
@@ -244,6 +249,8 @@ internal sealed class TypeAnnotationParser
             "set" or "Set" => new TypeNode(TypeSpec.Generic(TypeKind.Set, types)),
             "tuple" or "Tuple" => new TypeNode(TypeSpec.Generic(TypeKind.Tuple, types)),
             "frozenset" or "FrozenSet" => new TypeNode(TypeSpec.NamedGeneric("frozenset", types)),
+            // typing's abstract collections print by their collections.abc name: Sequence[int], Mapping[str, int].
+            "Sequence" or "Iterable" or "Mapping" => new TypeNode(TypeSpec.NamedGeneric(g.Name, types)),
             _ => throw new ArgumentException($"Invalid type annotation '{_text.Trim()}': {g.Name} is not subscriptable."),
         };
     }
@@ -285,6 +292,7 @@ internal sealed class TypeAnnotationParser
         GenericNode { Name: "Set" } => TypeSpec.Generic(TypeKind.Set, [], bare: true),
         GenericNode { Name: "Tuple" } => TypeSpec.Generic(TypeKind.Tuple, [], bare: true),
         GenericNode { Name: "FrozenSet" } => TypeSpec.NamedGeneric("frozenset", [], bare: true),
+        GenericNode { Name: "Sequence" or "Iterable" or "Mapping" } g => TypeSpec.NamedGeneric(g.Name, [], bare: true),
         GenericNode { Name: "list" } => TypeSpec.BareList,
         GenericNode { Name: "dict" } => TypeSpec.BareDict,
         GenericNode { Name: "set" } => TypeSpec.Generic(TypeKind.Set, []),

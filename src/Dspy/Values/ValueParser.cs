@@ -367,6 +367,9 @@ public static class ValueParser
 
     private static object? ValidateNamed(object? value, TypeSpec type)
     {
+        // typing's abstract collections validate as pydantic validates them: a sequence like a list, a mapping like a dict.
+        if (type.Name is "Sequence" or "Iterable") return Validate(value, TypeSpec.Generic(TypeKind.List, type.Args));
+        if (type.Name == "Mapping") return Validate(value, TypeSpec.Generic(TypeKind.Dict, type.Args));
         if (type.ClrType is not { } clr || value is null || clr.IsInstanceOfType(value)) return value;
         try
         {

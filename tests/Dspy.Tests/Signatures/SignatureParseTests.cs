@@ -97,6 +97,8 @@ public class SignatureParseTests
     [InlineData("instructions -> b")]
     [InlineData("a -> fields")]
     [InlineData("a -> model_dump")]
+    [InlineData("a -> b: Annotated[int]")]
+    [InlineData("a -> b: Mapping")]
     public void Python_or_dspy_rejects(string text) => Assert.Throws<ArgumentException>(() => Signature.Parse(text));
 
     [Theory]
@@ -106,6 +108,9 @@ public class SignatureParseTests
     [InlineData("a: list[(int, str)] -> b", "list[int, str]")]
     [InlineData("a: Literal[1.5, 2e3, 0x10, 1_000, 'a' 'b'] -> b", "Literal[1.5, 2000.0, 16, 1000, 'ab']")]
     [InlineData("a: None | int -> b", "Union[NoneType, int]")]
+    [InlineData("a: Annotated[Optional[int], 'meta'] -> b", "Union[int, NoneType]")]
+    [InlineData("a: typing.Sequence[str] -> b", "Sequence[str]")]
+    [InlineData("a: Mapping[str, Iterable[int]] -> b", "Mapping[str, Iterable[int]]")]
     public void Annotations_render_as_dspy_names_them(string text, string name) =>
         Assert.Equal(name, Signature.Parse(text).InputFields[0].Type.PythonName);
 

@@ -189,8 +189,18 @@ public static class PydanticJsonSchema
         "AnyUrl" => new() { ["format"] = "uri", ["minLength"] = 1L, ["type"] = "string" },
         "complex" => Type("string"),
         "frozenset" => new() { ["items"] = t.Args.Count > 0 ? Nested(t.Args[0], ctx) : new Dictionary<string, object?>(), ["type"] = "array", ["uniqueItems"] = true },
+        "Sequence" or "Iterable" => new() { ["items"] = t.Args.Count > 0 ? Nested(t.Args[0], ctx) : new Dictionary<string, object?>(), ["type"] = "array" },
+        "Mapping" => MappingSchema(t, ctx),
         _ => t.ClrType is { } clr && clr != typeof(object) ? GenerateClrInline(clr) : [],
     };
+
+    private static Dictionary<string, object?> MappingSchema(TypeSpec t, Context ctx)
+    {
+        var schema = Type("object");
+        var values = t.Args.Count == 2 ? Nested(t.Args[1], ctx) : [];
+        schema["additionalProperties"] = values.Count == 0 ? true : values;
+        return schema;
+    }
 
     private static Dictionary<string, object?> GenerateClrInline(Type clr) => Generate(TypeSpecs.FromClrType(clr));
 
