@@ -55,7 +55,9 @@ internal sealed class TypeAnnotationParser
             ConstantNode c => throw new ArgumentException($"Field types must be types, but received: {Describe(c)}."),
             GenericNode { Name: "List" or "Dict" or "Set" or "Tuple" or "FrozenSet" or "Sequence" or "Iterable" or "Mapping" } g =>
                 throw new ArgumentException($"Field types must be types, but received: typing.{g.Name}."),
-            _ => AsType(node, text),
+            _ => AsType(node, text) is { IsForwardRef: true } forward
+                ? throw new ArgumentException($"Field types must be types, but received: {forward.PythonName}.")
+                : AsType(node, text),
         };
     }
 
@@ -225,9 +227,9 @@ internal sealed class TypeAnnotationParser
         {
             case "Optional":
                 if (args.Count != 1) throw new ArgumentException("Optional must have exactly one type argument");
-                return new TypeNode(TypeSpec.Optional(AsType(args[0], _text)));
+                return new TypeNode(TypeSpec.Optional(ArgType(args[0], typingForm: true)));
             case "Union":
-                return new TypeNode(TypeSpec.UnionOf(args.Select(a => AsType(a, _text))));
+                return new TypeNode(TypeSpec.UnionOf(args.Select(a => ArgType(a, typingForm: true))));
             case "Literal":
                 return new TypeNode(MakeLiteral(args));
             case "Annotated":
@@ -241,7 +243,8 @@ internal sealed class TypeAnnotationParser
                 }
                 return new TypeNode(TypeSpec.CodeSubscript(language));
         }
-        var types = args.Select(a => AsType(a, _text)).ToArray();
+        // Builtin generics keep a string argument as it is; typing's generics wrap it in a ForwardRef.
+        var types = args.Select(a => ArgType(a, typingForm: char.IsUpper(g.Name[0]))).ToArray();
         return g.Name switch
         {
             "list" or "List" => new TypeNode(TypeSpec.Generic(TypeKind.List, types)),
@@ -254,6 +257,9 @@ internal sealed class TypeAnnotationParser
             _ => throw new ArgumentException($"Invalid type annotation '{_text.Trim()}': {g.Name} is not subscriptable."),
         };
     }
+
+    private TypeSpec ArgType(Node node, bool typingForm) =>
+        node is ConstantNode { Value: string s } ? TypeSpec.ForwardRef(s, typingForm) : AsType(node, _text);
 
     // `tuple[()]` / `Tuple[()]`: a tuple of no items, which DSPy renders as `tuple[]`.
     private TypeNode EmptySubscript(Node target) => target is GenericNode { Name: "tuple" or "Tuple" }

@@ -58,8 +58,9 @@ public enum TypeKind
 public sealed class TypeSpec : IEquatable<TypeSpec>
 {
     private TypeSpec(TypeKind kind, IReadOnlyList<TypeSpec>? args = null, IReadOnlyList<object?>? literalValues = null,
-        Type? clrType = null, string? name = null, bool isPep604 = false, bool isBare = false, bool isSubscripted = false)
+        Type? clrType = null, string? name = null, bool isPep604 = false, bool isBare = false, bool isSubscripted = false, bool isForwardRef = false)
     {
+        IsForwardRef = isForwardRef;
         IsSubscripted = isSubscripted;
         Kind = kind;
         Args = args ?? [];
@@ -114,6 +115,22 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
     /// because DSPy prints a non-type argument with <c>str()</c>.
     /// </summary>
     public static TypeSpec EllipsisType { get; } = new(TypeKind.Named, name: "Ellipsis");
+
+    /// <summary>
+    /// True for a string used as a type argument, as in <c>dict[str, 'Item']</c>: Python keeps it unresolved (a forward
+    /// reference), DSPy prints it, and pydantic cannot build a schema for it.
+    /// </summary>
+    public bool IsForwardRef { get; }
+
+    /// <summary>
+    /// A forward reference: <paramref name="expression"/> as written inside a builtin generic (<c>list['X']</c>, printed
+    /// <c>X</c>), or wrapped by a <c>typing</c> generic (<c>List['X']</c>, printed <c>ForwardRef('X')</c>).
+    /// </summary>
+    public static TypeSpec ForwardRef(string expression, bool typingForm)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        return new TypeSpec(TypeKind.Named, name: typingForm ? "ForwardRef(" + PythonRepr.Repr(expression) + ")" : expression, isForwardRef: true);
+    }
 
     /// <summary>True for a variable-length tuple <c>tuple[X, ...]</c>: any number of items of <c>X</c>.</summary>
     public bool IsVariadicTuple => Kind == TypeKind.Tuple && Args.Count == 2 && Args[1].Kind == TypeKind.Named && Args[1].Name == "Ellipsis" && Args[1].Args.Count == 0;
@@ -317,6 +334,7 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
         if (other is null) return false;
         if (ReferenceEquals(this, other)) return true;
         return Kind == other.Kind && IsPep604 == other.IsPep604 && IsBare == other.IsBare && IsSubscripted == other.IsSubscripted
+            && IsForwardRef == other.IsForwardRef
             && ClrType == other.ClrType
             && Name == other.Name && Args.SequenceEqual(other.Args) && LiteralValues.SequenceEqual(other.LiteralValues);
     }

@@ -20,6 +20,15 @@ public class DspyConformanceRegressionTests
     public void Output_type_notes_match_dspy(string signature, string expected) => Assert.Equal(expected, Note(signature));
 
     [Fact]
+    public void A_forward_reference_in_an_output_has_no_schema_but_two_step_needs_none()
+    {
+        var sig = Signature.Parse("a -> b: list['Item']");
+        Assert.Throws<InvalidOperationException>(() => new ChatAdapter().Format(sig, [], new Dictionary<string, object?> { ["a"] = "x" }));
+        var system = new TwoStepAdapter(new ScriptedLM()).Format(sig, [], new Dictionary<string, object?> { ["a"] = "x" })[0].Text;
+        Assert.Contains("1. `b` (list[Item]):", system, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Integers_beyond_64_bits_render_as_python_ints()
     {
         var sig = Signature.Parse("a: list[int], b: int, c: dict[str, Any] -> d");

@@ -99,6 +99,7 @@ public class SignatureParseTests
     [InlineData("a -> model_dump")]
     [InlineData("a -> b: Annotated[int]")]
     [InlineData("a -> b: Mapping")]
+    [InlineData("a: Union['x'] -> b")]
     public void Python_or_dspy_rejects(string text) => Assert.Throws<ArgumentException>(() => Signature.Parse(text));
 
     [Theory]
@@ -110,6 +111,8 @@ public class SignatureParseTests
     [InlineData("a: None | int -> b", "Union[NoneType, int]")]
     [InlineData("a: Annotated[Optional[int], 'meta'] -> b", "Union[int, NoneType]")]
     [InlineData("a: typing.Sequence[str] -> b", "Sequence[str]")]
+    [InlineData("a: dict[str, 'Item'] -> b", "dict[str, Item]")]
+    [InlineData("a: Optional['Item'] -> b", "Union[ForwardRef('Item'), NoneType]")]
     [InlineData("a: Mapping[str, Iterable[int]] -> b", "Mapping[str, Iterable[int]]")]
     public void Annotations_render_as_dspy_names_them(string text, string name) =>
         Assert.Equal(name, Signature.Parse(text).InputFields[0].Type.PythonName);

@@ -167,6 +167,8 @@ public static class PydanticJsonSchema
                 };
             case TypeKind.Literal:
                 return LiteralSchema(t);
+            case TypeKind.Named when t.IsForwardRef:
+                throw new InvalidOperationException($"The type '{t.PythonName}' is a forward reference that is not defined, so it has no JSON schema.");
             case TypeKind.Named:
                 return NamedSchema(t, ctx);
             default:
