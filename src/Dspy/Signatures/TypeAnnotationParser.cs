@@ -263,7 +263,7 @@ internal sealed class TypeAnnotationParser
 
     // `tuple[()]` / `Tuple[()]`: a tuple of no items, which DSPy renders as `tuple[]`.
     private TypeNode EmptySubscript(Node target) => target is GenericNode { Name: "tuple" or "Tuple" }
-        ? new TypeNode(TypeSpec.Generic(TypeKind.Tuple, [], bare: true))
+        ? new TypeNode(TypeSpec.EmptyTuple)
         : throw new ArgumentException($"Invalid type annotation '{_text.Trim()}': {Describe(target)}[()] is not supported.");
 
     private TypeSpec MakeLiteral(List<Node> args)

@@ -94,7 +94,8 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
 
     /// <summary>
     /// True for <c>Code["lang"]</c> written with an explicit language: DSPy creates a subclass named
-    /// <c>Code_lang</c> for it, and that is the name prompts show.
+    /// <c>Code_lang</c> for it, and that is the name prompts show. Also set on <see cref="EmptyTuple"/>
+    /// (<c>tuple[()]</c>), to tell it from a bare <c>typing.Tuple</c>.
     /// </summary>
     public bool IsSubscripted { get; }
 
@@ -131,6 +132,12 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
         ArgumentNullException.ThrowIfNull(expression);
         return new TypeSpec(TypeKind.Named, name: typingForm ? "ForwardRef(" + PythonRepr.Repr(expression) + ")" : expression, isForwardRef: true);
     }
+
+    /// <summary>
+    /// <c>tuple[()]</c>: the tuple of no items, which DSPy prints as <c>tuple[]</c> (like a bare <c>typing.Tuple</c>)
+    /// but whose schema allows no items.
+    /// </summary>
+    public static TypeSpec EmptyTuple { get; } = new(TypeKind.Tuple, isBare: true, isSubscripted: true);
 
     /// <summary>True for a variable-length tuple <c>tuple[X, ...]</c>: any number of items of <c>X</c>.</summary>
     public bool IsVariadicTuple => Kind == TypeKind.Tuple && Args.Count == 2 && Args[1].Kind == TypeKind.Named && Args[1].Name == "Ellipsis" && Args[1].Args.Count == 0;

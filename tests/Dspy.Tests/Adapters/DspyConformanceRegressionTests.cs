@@ -16,6 +16,8 @@ public class DspyConformanceRegressionTests
     [InlineData("a -> b: frozenset[int]", "{b}        # note: the value you produce must adhere to the JSON schema: {\"type\": \"array\", \"items\": {\"type\": \"integer\"}, \"uniqueItems\": true}")]
     [InlineData("a -> b: Sequence[str]", "{b}        # note: the value you produce must adhere to the JSON schema: {\"type\": \"array\", \"items\": {\"type\": \"string\"}}")]
     [InlineData("a -> b: Mapping[str, int]", "{b}        # note: the value you produce must adhere to the JSON schema: {\"type\": \"object\", \"additionalProperties\": {\"type\": \"integer\"}}")]
+    [InlineData("a -> b: tuple[()]", "{b}        # note: the value you produce must adhere to the JSON schema: {\"type\": \"array\", \"maxItems\": 0, \"minItems\": 0}")]
+    [InlineData("a -> b: list[Tuple]", "{b}        # note: the value you produce must adhere to the JSON schema: {\"type\": \"array\", \"items\": {\"type\": \"array\", \"items\": {}}}")]
     [InlineData("a -> b: Literal[1.5, 'x']", "{b}        # note: the value you produce must exactly match (no extra characters) one of: 1.5; x")]
     public void Output_type_notes_match_dspy(string signature, string expected) => Assert.Equal(expected, Note(signature));
 

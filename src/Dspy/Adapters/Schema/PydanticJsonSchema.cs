@@ -140,6 +140,7 @@ public static class PydanticJsonSchema
             case TypeKind.Set:
                 return new Dictionary<string, object?> { ["items"] = t.Args.Count > 0 ? Nested(t.Args[0], ctx) : [], ["type"] = "array", ["uniqueItems"] = true };
             case TypeKind.Tuple:
+                if (t.IsSubscripted && t.Args.Count == 0) return new Dictionary<string, object?> { ["maxItems"] = 0L, ["minItems"] = 0L, ["type"] = "array" };
                 if (t.Args.Count == 0) return new Dictionary<string, object?> { ["items"] = new Dictionary<string, object?>(), ["type"] = "array" };
                 if (t.IsVariadicTuple) return new Dictionary<string, object?> { ["items"] = Nested(t.Args[0], ctx), ["type"] = "array" };
                 return new Dictionary<string, object?>
