@@ -27,6 +27,29 @@ internal static class CommandInputs
     public static List<Example> ReadDemos(string? path) =>
         path is null ? [] : JsonInput.ReadJsonl(path, "--demos").Select(row => new Example(row)).ToList();
 
+    /// <summary>
+    /// Turns JSON values of <c>dspy.History</c> input fields (<c>{"messages": [...]}</c>) into <see cref="History"/>
+    /// objects, as a DSPy caller passes <c>dspy.History(messages=...)</c>; other values stay as they are.
+    /// </summary>
+    public static Dictionary<string, object?> CoerceInputs(Signature signature, Dictionary<string, object?> inputs, string optionName = "--inputs")
+    {
+        foreach (var field in signature.InputFields.Where(f => f.Type.Kind == TypeKind.History))
+        {
+            if (inputs.TryGetValue(field.Name, out var value) && value is Dictionary<string, object?>)
+            {
+                try
+                {
+                    inputs[field.Name] = History.Validate(value);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new CliException($"{optionName}: field '{field.Name}': {ex.Message}");
+                }
+            }
+        }
+        return inputs;
+    }
+
     /// <summary>Checks that every input field has a value (or a default) and no unknown field is given.</summary>
     public static void CheckInputs(Signature signature, IReadOnlyDictionary<string, object?> inputs, string optionName = "--inputs")
     {

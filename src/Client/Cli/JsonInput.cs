@@ -34,8 +34,15 @@ internal static class JsonInput
             throw new CliException($"{optionName}: cannot read '{path}': {ex.Message}");
         }
 
+        return ParseJsonl(lines, path, optionName);
+    }
+
+    /// <summary>Parses JSONL lines (from <paramref name="source"/>): one JSON object per non-empty line.</summary>
+    public static List<Dictionary<string, object?>> ParseJsonl(IReadOnlyList<string> lines, string source, string optionName)
+    {
+        var path = source;
         var rows = new List<Dictionary<string, object?>>();
-        for (var i = 0; i < lines.Length; i++)
+        for (var i = 0; i < lines.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(lines[i])) continue;
             object? value;

@@ -19,7 +19,7 @@ internal static class PredictCommand
         command.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
             var sig = CommandInputs.ParseSignature(parse.GetRequiredValue(signature), null);
-            var values = JsonInput.ParseObject(parse.GetRequiredValue(inputs), "--inputs");
+            var values = CommandInputs.CoerceInputs(sig, JsonInput.ParseObject(parse.GetRequiredValue(inputs), "--inputs"));
             CommandInputs.CheckInputs(sig, values);
             var program = ProgramFactory.Create(parse.GetValue(module)!, sig, parse.GetValue(programFile), CommandInputs.ReadDemos(parse.GetValue(demos)), parse.GetValue(demos) is not null);
             using var scope = Settings.Context(lm: LmSelection.Create(LmSelection.ChooseModel(parse.GetValue(lm), Console.Error), parse.GetValue(apiBase)));

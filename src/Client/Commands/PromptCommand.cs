@@ -20,14 +20,20 @@ internal static class PromptCommand
         };
         command.SetAction((parse, _) => CliRunner.RunAsync(() =>
         {
-            var sig = CommandInputs.ParseSignature(parse.GetRequiredValue(signature), parse.GetValue(instructions));
-            var values = JsonInput.ParseObject(parse.GetRequiredValue(inputs), "--inputs");
-            // The two-step adapter's extraction model is never called by Format; a simulated LM stands in for it.
-            var chosen = CommandInputs.CreateAdapter(parse.GetValue(adapter)!, () => new LM("sim"));
-            var messages = chosen.Format(sig, CommandInputs.ReadDemos(parse.GetValue(demos)), values);
-            Console.Out.WriteLine(MessageJson.Render(messages));
+            Console.Out.WriteLine(Render(parse.GetRequiredValue(signature), parse.GetValue(instructions), parse.GetValue(adapter)!,
+                CommandInputs.ReadDemos(parse.GetValue(demos)), parse.GetRequiredValue(inputs)));
             return Task.FromResult(ExitCodes.Success);
         }));
         return command;
+    }
+
+    /// <summary>What <c>dspy prompt</c> prints: the adapter's messages for the signature, demos and JSON inputs.</summary>
+    public static string Render(string signature, string? instructions, string adapter, IReadOnlyList<Example> demos, string inputsJson)
+    {
+        var sig = CommandInputs.ParseSignature(signature, instructions);
+        var values = CommandInputs.CoerceInputs(sig, JsonInput.ParseObject(inputsJson, "--inputs"));
+        // The two-step adapter's extraction model is never called by Format; a simulated LM stands in for it.
+        var chosen = CommandInputs.CreateAdapter(adapter, () => new LM("sim"));
+        return MessageJson.Render(chosen.Format(sig, demos, values));
     }
 }

@@ -42,6 +42,7 @@ internal static class InputTypeCheck
             case TypeKind.Tuple:
                 if (value is not ITuple tuple) return false;
                 if (type.Args.Count == 0) return true;
+                if (type.IsVariadicTuple) return Enumerable.Range(0, tuple.Length).All(i => Check(tuple[i], type.Args[0]));
                 if (type.Args.Count != tuple.Length) return false;
                 return Enumerable.Range(0, tuple.Length).All(i => Check(tuple[i], type.Args[i]));
             case TypeKind.Set:

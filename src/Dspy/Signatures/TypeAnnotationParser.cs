@@ -34,6 +34,33 @@ internal sealed class TypeAnnotationParser
         return AsType(node, text);
     }
 
+    /// <summary>
+    /// Parses the annotation of a signature field. On top of <see cref="Parse"/>, this applies DSPy's
+    /// <c>make_signature</c> rules for the annotation as a whole: a bare <c>None</c> means <c>str</c>, and the bare
+    /// <c>typing</c> aliases (<c>List</c>, <c>Dict</c>...) and constants are not types.
+    /// </summary>
+    public static TypeSpec ParseField(string text, IReadOnlyDictionary<string, Type>? customTypes = null)
+    {
+        var parser = new TypeAnnotationParser(text, customTypes);
+        var node = parser.ParseUnion();
+        parser.SkipSpace();
+        if (parser._pos != text.Length)
+        {
+            throw new ArgumentException($"Invalid type annotation '{text.Trim()}': unexpected '{text[parser._pos..]}'.");
+        }
+        return node switch
+        {
+            // ast.Constant(None) parses to None, and make_signature turns a None type into str.
+            ConstantNode { Value: null } => TypeSpec.Str,
+            ConstantNode c => throw new ArgumentException($"Field types must be types, but received: {Describe(c)}."),
+            GenericNode { Name: "List" or "Dict" or "Set" or "Tuple" or "FrozenSet" or "Sequence" or "Iterable" or "Mapping" } g =>
+                throw new ArgumentException($"Field types must be types, but received: typing.{g.Name}."),
+            _ => AsType(node, text) is { IsForwardRef: true } forward
+                ? throw new ArgumentException($"Field types must be types, but received: {forward.PythonName}.")
+                : AsType(node, text),
+        };
+    }
+
     // A parsed expression is a resolved type, a generic still waiting for its subscript, or a constant.
     private abstract record Node;
 
@@ -42,6 +69,9 @@ internal sealed class TypeAnnotationParser
     private sealed record GenericNode(string Name) : Node;
 
     private sealed record ConstantNode(object? Value) : Node;
+
+    // Python's Ellipsis constant (`...`), only meaningful as a type argument.
+    private static readonly object EllipsisValue = new();
 
     private Node ParseUnion()
     {
@@ -60,20 +90,30 @@ internal sealed class TypeAnnotationParser
         var node = ParseAtom();
         while (TryConsume('['))
         {
-            var args = new List<Node>();
+            List<Node>? args = [];
             SkipSpace();
-            if (!Peek(']'))
+            // `X[]` is not valid Python; `X[()]` is an empty argument tuple and `X[(a, b)]` the same as `X[a, b]`.
+            if (Peek(']')) throw Syntax("invalid syntax");
+            var parenthesized = TryConsume('(');
+            var close = parenthesized ? ')' : ']';
+            SkipSpace();
+            if (!parenthesized || !Peek(')'))
             {
                 args.Add(ParseUnion());
                 while (TryConsume(','))
                 {
                     SkipSpace();
-                    if (Peek(']')) break; // Python allows a trailing comma in a subscript tuple.
+                    if (Peek(close)) break; // Python allows a trailing comma in a subscript tuple.
                     args.Add(ParseUnion());
                 }
             }
+            if (parenthesized)
+            {
+                Expect(')');
+                if (args.Count == 0) args = null;
+            }
             Expect(']');
-            node = Subscript(node, args);
+            node = args is null ? EmptySubscript(node) : Subscript(node, args);
         }
         return node;
     }
@@ -83,7 +123,23 @@ internal sealed class TypeAnnotationParser
         SkipSpace();
         if (_pos >= _text.Length) throw Syntax("unexpected end of annotation");
         var c = _text[_pos];
-        if (c is '"' or '\'') return new ConstantNode(ReadString());
+        if (c is '"' or '\'')
+        {
+            // Adjacent string literals concatenate, as in Python.
+            var text = ReadString();
+            while (true)
+            {
+                SkipSpace();
+                if (!Peek('"') && !Peek('\'')) break;
+                text += ReadString();
+            }
+            return new ConstantNode(text);
+        }
+        if (string.CompareOrdinal(_text, _pos, "...", 0, 3) == 0)
+        {
+            _pos += 3;
+            return new ConstantNode(EllipsisValue);
+        }
         if (char.IsAsciiDigit(c)) return new ConstantNode(ReadNumber());
         if (IsIdentifierStart(c))
         {
@@ -124,7 +180,8 @@ internal sealed class TypeAnnotationParser
             switch (local)
             {
                 case "Any": return new TypeNode(TypeSpec.AnyType);
-                case "List" or "Dict" or "Set" or "FrozenSet" or "Tuple" or "Optional" or "Union" or "Literal":
+                case "List" or "Dict" or "Set" or "FrozenSet" or "Tuple" or "Optional" or "Union" or "Literal" or "Annotated"
+                    or "Sequence" or "Iterable" or "Mapping":
                     return new GenericNode(local);
             }
         }
@@ -170,11 +227,15 @@ internal sealed class TypeAnnotationParser
         {
             case "Optional":
                 if (args.Count != 1) throw new ArgumentException("Optional must have exactly one type argument");
-                return new TypeNode(TypeSpec.Optional(AsType(args[0], _text)));
+                return new TypeNode(TypeSpec.Optional(ArgType(args[0], typingForm: true)));
             case "Union":
-                return new TypeNode(TypeSpec.UnionOf(args.Select(a => AsType(a, _text))));
+                return new TypeNode(TypeSpec.UnionOf(args.Select(a => ArgType(a, typingForm: true))));
             case "Literal":
                 return new TypeNode(MakeLiteral(args));
+            case "Annotated":
+                // pydantic moves Annotated metadata off the field, so DSPy sees (and prints) only the annotated type.
+                if (args.Count < 2) throw new ArgumentException("Annotated[...] should be used with at least two arguments (a type and an annotation).");
+                return new TypeNode(AsType(args[0], _text));
             case "Code":
                 if (args.Count != 1 || args[0] is not ConstantNode { Value: string language })
                 {
@@ -182,7 +243,8 @@ internal sealed class TypeAnnotationParser
                 }
                 return new TypeNode(TypeSpec.CodeSubscript(language));
         }
-        var types = args.Select(a => AsType(a, _text)).ToArray();
+        // Builtin generics keep a string argument as it is; typing's generics wrap it in a ForwardRef.
+        var types = args.Select(a => ArgType(a, typingForm: char.IsUpper(g.Name[0]))).ToArray();
         return g.Name switch
         {
             "list" or "List" => new TypeNode(TypeSpec.Generic(TypeKind.List, types)),
@@ -190,9 +252,19 @@ internal sealed class TypeAnnotationParser
             "set" or "Set" => new TypeNode(TypeSpec.Generic(TypeKind.Set, types)),
             "tuple" or "Tuple" => new TypeNode(TypeSpec.Generic(TypeKind.Tuple, types)),
             "frozenset" or "FrozenSet" => new TypeNode(TypeSpec.NamedGeneric("frozenset", types)),
+            // typing's abstract collections print by their collections.abc name: Sequence[int], Mapping[str, int].
+            "Sequence" or "Iterable" or "Mapping" => new TypeNode(TypeSpec.NamedGeneric(g.Name, types)),
             _ => throw new ArgumentException($"Invalid type annotation '{_text.Trim()}': {g.Name} is not subscriptable."),
         };
     }
+
+    private TypeSpec ArgType(Node node, bool typingForm) =>
+        node is ConstantNode { Value: string s } ? TypeSpec.ForwardRef(s, typingForm) : AsType(node, _text);
+
+    // `tuple[()]` / `Tuple[()]`: a tuple of no items, which DSPy renders as `tuple[]`.
+    private TypeNode EmptySubscript(Node target) => target is GenericNode { Name: "tuple" or "Tuple" }
+        ? new TypeNode(TypeSpec.EmptyTuple)
+        : throw new ArgumentException($"Invalid type annotation '{_text.Trim()}': {Describe(target)}[()] is not supported.");
 
     private TypeSpec MakeLiteral(List<Node> args)
     {
@@ -219,12 +291,14 @@ internal sealed class TypeAnnotationParser
         TypeNode t => t.Spec,
         // A None in type position is NoneType, as typing does in unions and Optional.
         ConstantNode { Value: null } => TypeSpec.None,
+        ConstantNode c when ReferenceEquals(c.Value, EllipsisValue) => TypeSpec.EllipsisType,
         // Bare typing generics (List, Dict...) render with empty brackets; builtins without brackets as their name.
         GenericNode { Name: "List" } => TypeSpec.Generic(TypeKind.List, [], bare: true),
         GenericNode { Name: "Dict" } => TypeSpec.Generic(TypeKind.Dict, [], bare: true),
         GenericNode { Name: "Set" } => TypeSpec.Generic(TypeKind.Set, [], bare: true),
         GenericNode { Name: "Tuple" } => TypeSpec.Generic(TypeKind.Tuple, [], bare: true),
         GenericNode { Name: "FrozenSet" } => TypeSpec.NamedGeneric("frozenset", [], bare: true),
+        GenericNode { Name: "Sequence" or "Iterable" or "Mapping" } g => TypeSpec.NamedGeneric(g.Name, [], bare: true),
         GenericNode { Name: "list" } => TypeSpec.BareList,
         GenericNode { Name: "dict" } => TypeSpec.BareDict,
         GenericNode { Name: "set" } => TypeSpec.Generic(TypeKind.Set, []),
@@ -238,6 +312,7 @@ internal sealed class TypeAnnotationParser
 
     private static string Describe(Node node) => node switch
     {
+        ConstantNode c when ReferenceEquals(c.Value, EllipsisValue) => "Ellipsis",
         TypeNode t => t.Spec.PythonName,
         ConstantNode c => TypeSpec.LiteralToPython(c.Value),
         GenericNode g => g.Name,
@@ -272,17 +347,46 @@ internal sealed class TypeAnnotationParser
         return sb.ToString();
     }
 
-    private long ReadNumber()
+    // A Python int (decimal, 0x, 0o or 0b, with `_` separators) or float literal.
+    private object ReadNumber()
     {
         var start = _pos;
-        while (_pos < _text.Length && (char.IsAsciiDigit(_text[_pos]) || _text[_pos] == '_')) _pos++;
-        var digits = _text[start.._pos].Replace("_", "", StringComparison.Ordinal);
-        if (_pos < _text.Length && (_text[_pos] == '.' || char.IsAsciiLetter(_text[_pos])))
+        while (_pos < _text.Length && (char.IsAsciiLetterOrDigit(_text[_pos]) || _text[_pos] is '_' or '.'
+            || (_text[_pos] is '+' or '-' && _pos > start && _text[_pos - 1] is 'e' or 'E' && !IsPrefixedInt(_text[start.._pos]))))
         {
-            throw new ArgumentException($"Invalid type annotation '{_text.Trim()}': only integer, string, boolean and None constants are supported.");
+            _pos++;
         }
-        return long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+        var raw = _text[start.._pos];
+        var digits = raw.Replace("_", "", StringComparison.Ordinal);
+        if (IsPrefixedInt(raw))
+        {
+            var radix = char.ToLowerInvariant(raw[1]) switch { 'x' => 16, 'o' => 8, _ => 2 };
+            var value = 0L;
+            foreach (var ch in digits[2..])
+            {
+                var d = Convert.ToInt32(ch.ToString(), 16);
+                if (d >= radix || digits.Length == 2) throw NotAConstant(raw);
+                value = checked(value * radix + d);
+            }
+            return value;
+        }
+        if (digits.All(char.IsAsciiDigit))
+        {
+            if (digits.Length > 1 && digits[0] == '0' && digits.Any(ch => ch != '0')) throw NotAConstant(raw);
+            return long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+        }
+        if (!raw.Contains("__", StringComparison.Ordinal) && !raw.EndsWith('_')
+            && double.TryParse(digits, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var f))
+        {
+            return f;
+        }
+        throw NotAConstant(raw);
     }
+
+    private static bool IsPrefixedInt(string raw) => raw.Length >= 2 && raw[0] == '0' && char.ToLowerInvariant(raw[1]) is 'x' or 'o' or 'b';
+
+    private ArgumentException NotAConstant(string raw) =>
+        new($"Invalid type annotation '{_text.Trim()}': '{raw}' is not a supported constant (integers, floats, strings, booleans and None are).");
 
     private string ReadIdentifier()
     {

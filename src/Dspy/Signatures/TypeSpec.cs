@@ -58,8 +58,9 @@ public enum TypeKind
 public sealed class TypeSpec : IEquatable<TypeSpec>
 {
     private TypeSpec(TypeKind kind, IReadOnlyList<TypeSpec>? args = null, IReadOnlyList<object?>? literalValues = null,
-        Type? clrType = null, string? name = null, bool isPep604 = false, bool isBare = false, bool isSubscripted = false)
+        Type? clrType = null, string? name = null, bool isPep604 = false, bool isBare = false, bool isSubscripted = false, bool isForwardRef = false)
     {
+        IsForwardRef = isForwardRef;
         IsSubscripted = isSubscripted;
         Kind = kind;
         Args = args ?? [];
@@ -93,7 +94,8 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
 
     /// <summary>
     /// True for <c>Code["lang"]</c> written with an explicit language: DSPy creates a subclass named
-    /// <c>Code_lang</c> for it, and that is the name prompts show.
+    /// <c>Code_lang</c> for it, and that is the name prompts show. Also set on <see cref="EmptyTuple"/>
+    /// (<c>tuple[()]</c>), to tell it from a bare <c>typing.Tuple</c>.
     /// </summary>
     public bool IsSubscripted { get; }
 
@@ -108,6 +110,37 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
     public static TypeSpec ToolType { get; } = new(TypeKind.Tool);
     public static TypeSpec ToolCallsType { get; } = new(TypeKind.ToolCalls);
     public static TypeSpec ReasoningType { get; } = new(TypeKind.Reasoning);
+
+    /// <summary>
+    /// Python's <c>...</c> (Ellipsis) as a type argument, as in <c>tuple[int, ...]</c>; it renders as <c>Ellipsis</c>
+    /// because DSPy prints a non-type argument with <c>str()</c>.
+    /// </summary>
+    public static TypeSpec EllipsisType { get; } = new(TypeKind.Named, name: "Ellipsis");
+
+    /// <summary>
+    /// True for a string used as a type argument, as in <c>dict[str, 'Item']</c>: Python keeps it unresolved (a forward
+    /// reference), DSPy prints it, and pydantic cannot build a schema for it.
+    /// </summary>
+    public bool IsForwardRef { get; }
+
+    /// <summary>
+    /// A forward reference: <paramref name="expression"/> as written inside a builtin generic (<c>list['X']</c>, printed
+    /// <c>X</c>), or wrapped by a <c>typing</c> generic (<c>List['X']</c>, printed <c>ForwardRef('X')</c>).
+    /// </summary>
+    public static TypeSpec ForwardRef(string expression, bool typingForm)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        return new TypeSpec(TypeKind.Named, name: typingForm ? "ForwardRef(" + PythonRepr.Repr(expression) + ")" : expression, isForwardRef: true);
+    }
+
+    /// <summary>
+    /// <c>tuple[()]</c>: the tuple of no items, which DSPy prints as <c>tuple[]</c> (like a bare <c>typing.Tuple</c>)
+    /// but whose schema allows no items.
+    /// </summary>
+    public static TypeSpec EmptyTuple { get; } = new(TypeKind.Tuple, isBare: true, isSubscripted: true);
+
+    /// <summary>True for a variable-length tuple <c>tuple[X, ...]</c>: any number of items of <c>X</c>.</summary>
+    public bool IsVariadicTuple => Kind == TypeKind.Tuple && Args.Count == 2 && Args[1].Kind == TypeKind.Named && Args[1].Name == "Ellipsis" && Args[1].Args.Count == 0;
 
     /// <summary><c>list</c> without arguments (the builtin), rendered <c>list</c>.</summary>
     public static TypeSpec BareList { get; } = new(TypeKind.List);
@@ -289,6 +322,7 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
         string s when s.Contains('\'') => "\"" + s + "\"",
         string s => "'" + s + "'",
         long l => l.ToString(CultureInfo.InvariantCulture),
+        double d => PythonFloat.Repr(d),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 
@@ -307,6 +341,7 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
         if (other is null) return false;
         if (ReferenceEquals(this, other)) return true;
         return Kind == other.Kind && IsPep604 == other.IsPep604 && IsBare == other.IsBare && IsSubscripted == other.IsSubscripted
+            && IsForwardRef == other.IsForwardRef
             && ClrType == other.ClrType
             && Name == other.Name && Args.SequenceEqual(other.Args) && LiteralValues.SequenceEqual(other.LiteralValues);
     }

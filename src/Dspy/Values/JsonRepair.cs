@@ -50,6 +50,7 @@ public static class JsonRepair
     private sealed class Reader(string text)
     {
         private int _pos;
+        private int _arrayDepth;
 
         public object? ParseDocument()
         {
@@ -99,8 +100,19 @@ public static class JsonRepair
             var c = Peek;
             switch (c)
             {
-                case '{': return ParseObject();
-                case '[': return ParseArray();
+                case '{': return LooksLikeSetLiteral() ? ParseSetLiteral() : ParseObject();
+                case '[':
+                {
+                    _arrayDepth++;
+                    try
+                    {
+                        return ParseArray();
+                    }
+                    finally
+                    {
+                        _arrayDepth--;
+                    }
+                }
                 case '"' or '\'' or '\u201c' or '\u2018': return ParseString(isKey: false);
             }
             if (char.IsDigit(c) || c is '-' or '+' or '.')
@@ -154,6 +166,64 @@ public static class JsonRepair
                 }
                 result[key] = value;
             }
+        }
+
+        // json_repair reads a brace pair without any `key: value` member as an array, so a Python-style set literal
+        // such as {1, 2} becomes [1, 2]. Only the shapes where it does so consistently are treated that way here:
+        // outside arrays, no ':' in the body, and items that are numbers, true/false/null, arrays or strings
+        // (but not a string followed by a non-string, which json_repair pairs up as a key and its value).
+        private bool LooksLikeSetLiteral()
+        {
+            if (_arrayDepth > 0) return false;
+            var items = new List<string>();
+            var depth = 0;
+            char? quote = null;
+            var itemStart = _pos + 1;
+            for (var i = _pos + 1; i < text.Length; i++)
+            {
+                var c = text[i];
+                if (quote is not null)
+                {
+                    if (c == '\\') i++;
+                    else if (c == quote) quote = null;
+                    continue;
+                }
+                switch (c)
+                {
+                    case '"' or '\'': quote = c; break;
+                    case ':': return false;
+                    case '[' or '{': depth++; break;
+                    case ']': depth--; break;
+                    case '}' when depth > 0: depth--; break;
+                    case '}':
+                        items.Add(text[itemStart..i]);
+                        return IsSetItems(items);
+                    case ',' when depth == 0:
+                        items.Add(text[itemStart..i]);
+                        itemStart = i + 1;
+                        break;
+                }
+            }
+            return false;
+        }
+
+        private static bool IsSetItems(List<string> items)
+        {
+            var trimmed = items.Select(x => x.Trim()).ToList();
+            if (trimmed.Count > 0 && trimmed[^1].Length == 0) trimmed.RemoveAt(trimmed.Count - 1);
+            if (trimmed.Count == 0 || trimmed.Any(t => t.Length == 0)) return false;
+            static bool IsString(string t) => t[0] is '"' or '\'';
+            static bool IsOther(string t) => t[0] == '[' || t.ToLowerInvariant() is "true" or "false" or "null"
+                || ((char.IsAsciiDigit(t[0]) || t[0] is '-' or '+' or '.') && ParseNumberText(t) is not null);
+            if (!trimmed.All(t => IsString(t) || IsOther(t))) return false;
+            return !IsString(trimmed[0]) || trimmed.All(IsString);
+        }
+
+        private List<object?> ParseSetLiteral()
+        {
+            var items = ParseArray(); // reads from after the '{' up to the '}'
+            if (Peek == '}') _pos++;
+            return items;
         }
 
         private List<object?> ParseArray()

@@ -27,7 +27,7 @@ public static class PydanticText
     {
         switch (value)
         {
-            case null or string or bool or long or int or double or float or decimal or Enum or IPythonRepresentable:
+            case null or string or bool or long or int or double or float or decimal or System.Numerics.BigInteger or Enum or IPythonRepresentable:
                 return PythonRepr.Repr(value);
             case IDictionary dict:
             {
@@ -51,7 +51,7 @@ public static class PydanticText
     }
 
     private static bool IsModel(object? value) =>
-        value is not null and not string and not IEnumerable and not Enum && !value.GetType().IsPrimitive && value is not IPythonRepresentable
+        value is not null and not string and not IEnumerable and not Enum and not System.Numerics.BigInteger && !value.GetType().IsPrimitive && value is not IPythonRepresentable
         && DspyJson.Options.GetTypeInfo(value.GetType()).Kind == JsonTypeInfoKind.Object;
 
     private static IEnumerable<KeyValuePair<string, object?>> Fields(object model) =>

@@ -61,7 +61,7 @@ public static class ValueModel
     {
         switch (value)
         {
-            case null or string or bool or long or double: return value;
+            case null or string or bool or long or double or System.Numerics.BigInteger: return value;
             case int or short or byte or sbyte or ushort or uint: return Convert.ToInt64(value, CultureInfo.InvariantCulture);
             case ulong u: return u <= long.MaxValue ? (long)u : (object)new System.Numerics.BigInteger(u);
             case float f: return (double)f;

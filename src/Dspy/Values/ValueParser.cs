@@ -132,6 +132,7 @@ public static class ValueParser
             {
                 if (value is not IList list) throw ValueValidationException.For(type, "Input should be a valid tuple", "tuple_type", value);
                 if (type.Args.Count == 0) return list.Cast<object?>().ToList();
+                if (type.IsVariadicTuple) return list.Cast<object?>().Select(x => Validate(x, type.Args[0])).ToList();
                 if (list.Count != type.Args.Count)
                 {
                     throw ValueValidationException.For(type, list.Count > type.Args.Count
@@ -366,6 +367,9 @@ public static class ValueParser
 
     private static object? ValidateNamed(object? value, TypeSpec type)
     {
+        // typing's abstract collections validate as pydantic validates them: a sequence like a list, a mapping like a dict.
+        if (type.Name is "Sequence" or "Iterable") return Validate(value, TypeSpec.Generic(TypeKind.List, type.Args));
+        if (type.Name == "Mapping") return Validate(value, TypeSpec.Generic(TypeKind.Dict, type.Args));
         if (type.ClrType is not { } clr || value is null || clr.IsInstanceOfType(value)) return value;
         try
         {

@@ -60,11 +60,62 @@ public class SignatureParseTests
     }
 
     [Fact]
-    public void Duplicate_names_within_a_side_are_rejected()
+    public void A_name_repeated_within_a_side_is_one_field_at_its_first_position_with_its_last_type()
     {
-        var ex = Assert.Throws<ArgumentException>(() => Signature.Parse("a, a -> b"));
-        Assert.Contains("duplicate argument 'a'", ex.Message, StringComparison.Ordinal);
+        // DSPy reads each side with ast.parse, which accepts `def f(a, b, a)`, and collects the fields in a dict.
+        var sig = Signature.Parse("a: int, b, a: list[str] -> c");
+        Assert.Equal(["a", "b"], sig.InputFields.Select(f => f.Name));
+        Assert.Equal("list[str]", sig.InputFields[0].Type.PythonName);
     }
+
+    [Theory]
+    [InlineData("a, *, b -> c", "a")]
+    [InlineData("a, *rest: int, b -> c", "a")]
+    [InlineData("a, /, b -> c", "b")]
+    [InlineData("a, **kw -> c", "a")]
+    [InlineData("*args -> c", "")]
+    [InlineData("a: int = 3, b: str = 'x, y' -> c", "a,b")]
+    public void Only_plain_parameters_become_input_fields(string text, string inputs)
+    {
+        // DSPy keeps `ast.arguments.args`: positional-only, keyword-only and variadic parameters are dropped, defaults ignored.
+        Assert.Equal(inputs, string.Join(",", Signature.Parse(text).InputFields.Select(f => f.Name)));
+    }
+
+    [Theory]
+    [InlineData("a = 1, b -> c")]
+    [InlineData("a, **kw, b -> c")]
+    [InlineData("a, * -> c")]
+    [InlineData("a: list[] -> b")]
+    [InlineData("a: Union[] -> b")]
+    [InlineData("a: List -> b")]
+    [InlineData("a -> b: Dict")]
+    [InlineData("a: 'str' -> b")]
+    [InlineData("a: 5 -> b")]
+    [InlineData("a: ... -> b")]
+    [InlineData("_a -> b")]
+    [InlineData("a -> _")]
+    [InlineData("instructions -> b")]
+    [InlineData("a -> fields")]
+    [InlineData("a -> model_dump")]
+    [InlineData("a -> b: Annotated[int]")]
+    [InlineData("a -> b: Mapping")]
+    [InlineData("a: Union['x'] -> b")]
+    public void Python_or_dspy_rejects(string text) => Assert.Throws<ArgumentException>(() => Signature.Parse(text));
+
+    [Theory]
+    [InlineData("a: None -> b", "str")]
+    [InlineData("a: tuple[int, ...] -> b", "tuple[int, Ellipsis]")]
+    [InlineData("a: tuple[()] -> b", "tuple[]")]
+    [InlineData("a: list[(int, str)] -> b", "list[int, str]")]
+    [InlineData("a: Literal[1.5, 2e3, 0x10, 1_000, 'a' 'b'] -> b", "Literal[1.5, 2000.0, 16, 1000, 'ab']")]
+    [InlineData("a: None | int -> b", "Union[NoneType, int]")]
+    [InlineData("a: Annotated[Optional[int], 'meta'] -> b", "Union[int, NoneType]")]
+    [InlineData("a: typing.Sequence[str] -> b", "Sequence[str]")]
+    [InlineData("a: dict[str, 'Item'] -> b", "dict[str, Item]")]
+    [InlineData("a: Optional['Item'] -> b", "Union[ForwardRef('Item'), NoneType]")]
+    [InlineData("a: Mapping[str, Iterable[int]] -> b", "Mapping[str, Iterable[int]]")]
+    public void Annotations_render_as_dspy_names_them(string text, string name) =>
+        Assert.Equal(name, Signature.Parse(text).InputFields[0].Type.PythonName);
 
     [Theory]
     [InlineData("1abc -> b")]

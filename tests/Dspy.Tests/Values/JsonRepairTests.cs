@@ -20,6 +20,24 @@ public class JsonRepairTests
         }, value);
     }
 
+    [Theory]
+    [InlineData("{1, 2}", "[1, 2]")]
+    [InlineData("{1.5, -2}", "[1.5, -2]")]
+    [InlineData("{true, null}", "[true, null]")]
+    [InlineData("{[1], 2}", "[[1], 2]")]
+    [InlineData("{'a', 'b'}", "[\"a\", \"b\"]")]
+    [InlineData("{\"k\": {1, 2}}", "{\"k\": [1, 2]}")]
+    [InlineData("text {1, 2} more", "[1, 2]")]
+    [InlineData("{1: 2}", "{\"1\": 2}")]
+    [InlineData("{}", "{}")]
+    public void Braces_without_members_read_as_an_array_like_json_repair(string text, string expected) =>
+        Assert.Equal(expected, PythonJson.Dumps(JsonRepair.Loads(text)));
+
+    [Fact]
+    public void Set_literal_parses_into_a_set_field_like_dspy() =>
+        Assert.Equal(new Dictionary<string, object?> { ["a"] = new List<object?> { 1L, 2L } },
+            new ChatAdapter().Parse(Signature.Parse("q -> a: set[int]"), "[[ ## a ## ]]\n{1, 2}\n\n[[ ## completed ## ]]"));
+
     [Fact]
     public void Code_fences_and_prose_are_skipped() =>
         Assert.Equal(new List<object?> { 1L, 2L }, JsonRepair.Loads("Here you go:\n```json\n[1, 2]\n```"));

@@ -140,7 +140,9 @@ public static class PydanticJsonSchema
             case TypeKind.Set:
                 return new Dictionary<string, object?> { ["items"] = t.Args.Count > 0 ? Nested(t.Args[0], ctx) : [], ["type"] = "array", ["uniqueItems"] = true };
             case TypeKind.Tuple:
+                if (t.IsSubscripted && t.Args.Count == 0) return new Dictionary<string, object?> { ["maxItems"] = 0L, ["minItems"] = 0L, ["type"] = "array" };
                 if (t.Args.Count == 0) return new Dictionary<string, object?> { ["items"] = new Dictionary<string, object?>(), ["type"] = "array" };
+                if (t.IsVariadicTuple) return new Dictionary<string, object?> { ["items"] = Nested(t.Args[0], ctx), ["type"] = "array" };
                 return new Dictionary<string, object?>
                 {
                     ["maxItems"] = (long)t.Args.Count,
@@ -157,11 +159,19 @@ public static class PydanticJsonSchema
                 return schema;
             }
             case TypeKind.Union:
-                return new Dictionary<string, object?> { ["anyOf"] = t.Args.Select(a => (object?)Nested(a, ctx)).ToList() };
+                // pydantic makes a union with None a nullable schema of the other members, so null always comes last.
+                return new Dictionary<string, object?>
+                {
+                    ["anyOf"] = t.Args.Where(a => a.Kind != TypeKind.NoneType)
+                        .Concat(t.Args.Where(a => a.Kind == TypeKind.NoneType).Take(1))
+                        .Select(a => (object?)Nested(a, ctx)).ToList(),
+                };
             case TypeKind.Literal:
                 return LiteralSchema(t);
+            case TypeKind.Named when t.IsForwardRef:
+                throw new InvalidOperationException($"The type '{t.PythonName}' is a forward reference that is not defined, so it has no JSON schema.");
             case TypeKind.Named:
-                return NamedSchema(t);
+                return NamedSchema(t, ctx);
             default:
                 return IsModel(t) ? ModelSchema(t, ctx) : [];
         }
@@ -171,7 +181,7 @@ public static class PydanticJsonSchema
 
     private static Dictionary<string, object?> Type(string type) => new() { ["type"] = type };
 
-    private static Dictionary<string, object?> NamedSchema(TypeSpec t) => t.Name switch
+    private static Dictionary<string, object?> NamedSchema(TypeSpec t, Context ctx) => t.Name switch
     {
         "datetime" => new() { ["format"] = "date-time", ["type"] = "string" },
         "date" => new() { ["format"] = "date", ["type"] = "string" },
@@ -181,9 +191,19 @@ public static class PydanticJsonSchema
         "bytes" => new() { ["format"] = "binary", ["type"] = "string" },
         "AnyUrl" => new() { ["format"] = "uri", ["minLength"] = 1L, ["type"] = "string" },
         "complex" => Type("string"),
-        "frozenset" => new() { ["items"] = new Dictionary<string, object?>(), ["type"] = "array", ["uniqueItems"] = true },
+        "frozenset" => new() { ["items"] = t.Args.Count > 0 ? Nested(t.Args[0], ctx) : new Dictionary<string, object?>(), ["type"] = "array", ["uniqueItems"] = true },
+        "Sequence" or "Iterable" => new() { ["items"] = t.Args.Count > 0 ? Nested(t.Args[0], ctx) : new Dictionary<string, object?>(), ["type"] = "array" },
+        "Mapping" => MappingSchema(t, ctx),
         _ => t.ClrType is { } clr && clr != typeof(object) ? GenerateClrInline(clr) : [],
     };
+
+    private static Dictionary<string, object?> MappingSchema(TypeSpec t, Context ctx)
+    {
+        var schema = Type("object");
+        var values = t.Args.Count == 2 ? Nested(t.Args[1], ctx) : [];
+        schema["additionalProperties"] = values.Count == 0 ? true : values;
+        return schema;
+    }
 
     private static Dictionary<string, object?> GenerateClrInline(Type clr) => Generate(TypeSpecs.FromClrType(clr));
 
