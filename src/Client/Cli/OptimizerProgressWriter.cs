@@ -16,8 +16,17 @@ internal sealed class OptimizerProgressWriter(TextWriter writer, bool interactiv
             {
                 case OptimizerEventKind.TrialFinished when interactive:
                     var total = value.TotalTrials is { } t ? "/" + t.ToString(CultureInfo.InvariantCulture) : "";
-                    writer.Write($"\r{value.Optimizer}: example {(value.Trial ?? 0) + 1}{total}, {value.Message} ({value.Budget.LmCalls} LM calls)   ");
+                    // BootstrapFewShot's trials are trainset indices; the random search's are candidate seeds (-3, -2, ...).
+                    var trial = value.Optimizer == nameof(BootstrapFewShot)
+                        ? $"example {(value.Trial ?? 0) + 1}{total}"
+                        : $"candidate {value.Trial}{total}";
+                    writer.Write($"\r{value.Optimizer}: {trial}, {value.Message} ({value.Budget.LmCalls} LM calls)   ");
                     _drawn = true;
+                    break;
+                case OptimizerEventKind.NewBest:
+                    if (_drawn) writer.WriteLine();
+                    _drawn = false;
+                    writer.WriteLine($"{value.Optimizer}: {value.Message} ({value.Budget.LmCalls} LM calls)");
                     break;
                 case OptimizerEventKind.Finished:
                     if (_drawn) writer.WriteLine();

@@ -5,13 +5,17 @@ namespace Dspy.Cli;
 
 /// <summary>
 /// <c>dspy compile</c>: optimizes a Predict/ChainOfThought program with a DSPy optimizer, scores it on the validation set
-/// before and after, and saves the optimized program in DSPy's state format. Available optimizers: labeled-fewshot and
-/// bootstrap-fewshot; MIPROv2, GEPA and the other DSPy optimizers arrive in later releases.
+/// before and after, and saves the optimized program in DSPy's state format. Available optimizers: labeled-fewshot,
+/// bootstrap-fewshot and random-search (BootstrapFewShotWithRandomSearch, also spelled bootstrap-random-search or
+/// bootstrap-rs); MIPROv2, GEPA and the other DSPy optimizers arrive in later releases.
 /// </summary>
 internal static class CompileCommand
 {
     /// <summary>The optimizers this command knows, by CLI name.</summary>
-    public static readonly IReadOnlyList<string> Optimizers = ["labeled-fewshot", "bootstrap-fewshot"];
+    public static readonly IReadOnlyList<string> Optimizers = ["labeled-fewshot", "bootstrap-fewshot", "random-search"];
+
+    /// <summary>Other CLI names of random-search (DSPy's class name and its alias <c>BootstrapRS</c>).</summary>
+    public static readonly IReadOnlyList<string> RandomSearchAliases = ["bootstrap-random-search", "bootstrap-rs"];
 
     public static Command Create()
     {
@@ -22,13 +26,18 @@ internal static class CompileCommand
         var metric = new Option<string>("--metric") { Description = "A built-in metric name, e.g. exact_match.", Required = true };
         var optimizer = new Option<string>("--optimizer", "-o")
         {
-            Description = "labeled-fewshot or bootstrap-fewshot (MIPROv2, GEPA and the other DSPy optimizers are not available yet).",
+            Description = "labeled-fewshot, bootstrap-fewshot or random-search (alias bootstrap-random-search, bootstrap-rs); MIPROv2, GEPA and the other DSPy optimizers are not available yet.",
             Required = true,
         };
         var seed = new Option<long>("--seed") { Description = "Seed of the demo sampling; 0 (the default) picks what DSPy picks.", DefaultValueFactory = _ => 0 };
-        var maxDemos = new Option<int?>("--max-demos") { Description = "bootstrap-fewshot: bootstrapped demos to collect (default 4)." };
+        var maxDemos = new Option<int?>("--max-demos") { Description = "bootstrap-fewshot: bootstrapped demos to collect; random-search: the most per candidate (default 4)." };
         var maxLabeled = new Option<int?>("--max-labeled") { Description = "Demos per predictor in total (labeled-fewshot: k; default 16)." };
-        var maxRounds = new Option<int?>("--max-rounds") { Description = "bootstrap-fewshot: tries per example (default 1)." };
+        var maxRounds = new Option<int?>("--max-rounds") { Description = "bootstrap-fewshot, random-search: tries per example (default 1)." };
+        var numCandidates = new Option<int?>("--num-candidates")
+        {
+            Description = "random-search: shuffled bootstrap candidates (DSPy's num_candidate_programs, default 16), tried after the zero-shot, labeled-only and unshuffled ones.",
+        };
+        var stopAtScore = new Option<double?>("--stop-at-score") { Description = "random-search: stop once a candidate scores at least this percentage on the trainset." };
         var threads = new Option<int>("--threads", "-t") { Description = "Examples run in parallel (the result does not depend on it).", DefaultValueFactory = _ => 8 };
         var lm = CliOptions.Lm();
         var apiBase = CliOptions.ApiBase();
@@ -37,15 +46,17 @@ internal static class CompileCommand
 
         var command = new Command("compile", "Optimize the program with a DSPy optimizer, compare scores before and after, and save it.")
         {
-            signature, module, train, val, metric, optimizer, seed, maxDemos, maxLabeled, maxRounds, threads, lm, apiBase, output, json,
+            signature, module, train, val, metric, optimizer, seed, maxDemos, maxLabeled, maxRounds, numCandidates, stopAtScore, threads, lm, apiBase,
+            output, json,
         };
         command.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
             var sig = CommandInputs.ParseSignature(parse.GetRequiredValue(signature), null);
             var optimizerName = parse.GetRequiredValue(optimizer);
+            if (RandomSearchAliases.Contains(optimizerName)) optimizerName = "random-search";
             if (!Optimizers.Contains(optimizerName))
             {
-                throw new CliException($"--optimizer: unknown optimizer '{optimizerName}'; known: {string.Join(", ", Optimizers)} (MIPROv2, GEPA and the other DSPy optimizers are not available yet).");
+                throw new CliException($"--optimizer: unknown optimizer '{optimizerName}'; known: {string.Join(", ", Optimizers)} (random-search is also spelled {string.Join(" or ", RandomSearchAliases)}; MIPROv2, GEPA and the other DSPy optimizers are not available yet).");
             }
             var numThreads = parse.GetValue(threads);
             if (numThreads < 1) throw new CliException("--threads must be at least 1.");
@@ -55,7 +66,7 @@ internal static class CompileCommand
             var outPath = parse.GetRequiredValue(output);
             CheckOutputPath(outPath);
             var teleprompter = CreateOptimizer(optimizerName, metricFn, parse.GetValue(seed), parse.GetValue(maxDemos), parse.GetValue(maxLabeled),
-                parse.GetValue(maxRounds), numThreads);
+                parse.GetValue(maxRounds), numThreads, parse.GetValue(numCandidates), parse.GetValue(stopAtScore));
 
             var trainset = DatasetInput.Read(sig, parse.GetRequiredValue(train), "--train");
             var valPath = parse.GetValue(val);
@@ -116,13 +127,31 @@ internal static class CompileCommand
         return command;
     }
 
-    private static Teleprompter CreateOptimizer(string name, Metric metric, long seed, int? maxDemos, int? maxLabeled, int? maxRounds, int numThreads)
+    private static Teleprompter CreateOptimizer(string name, Metric metric, long seed, int? maxDemos, int? maxLabeled, int? maxRounds, int numThreads,
+        int? numCandidates, double? stopAtScore)
     {
         if (maxDemos is < 0) throw new CliException("--max-demos must not be negative.");
         if (maxLabeled is < 0) throw new CliException("--max-labeled must not be negative.");
         if (maxRounds is < 1) throw new CliException("--max-rounds must be at least 1.");
+        if (name != "random-search" && (numCandidates is not null || stopAtScore is not null))
+            throw new CliException("--num-candidates and --stop-at-score apply to random-search.");
         switch (name)
         {
+            case "random-search":
+                if (numCandidates is < 0) throw new CliException("--num-candidates must not be negative.");
+                if (maxDemos is 0 && numCandidates is not 0) throw new CliException("--max-demos must be at least 1 for random-search's shuffled candidates.");
+                // DSPy's candidates are seeded -3 .. num_candidates-1 and its bootstraps use seed 0; there is no other seed to set.
+                if (seed != 0) throw new CliException("--seed does not apply to random-search: its candidates are seeded -3 .. N-1, as in DSPy.");
+                return new BootstrapFewShotWithRandomSearch(new BootstrapFewShotWithRandomSearchOptions
+                {
+                    Metric = metric,
+                    MaxBootstrappedDemos = maxDemos ?? 4,
+                    MaxLabeledDemos = maxLabeled ?? 16,
+                    MaxRounds = maxRounds ?? 1,
+                    NumCandidatePrograms = numCandidates ?? 16,
+                    StopAtScore = stopAtScore,
+                    NumThreads = numThreads,
+                });
             case "labeled-fewshot":
                 if (maxDemos is not null || maxRounds is not null)
                     throw new CliException("--max-demos and --max-rounds apply to bootstrap-fewshot; labeled-fewshot takes --max-labeled (k).");

@@ -56,6 +56,14 @@ public sealed class PythonRandom
         return (int)r;
     }
 
+    /// <summary>Python's <c>randint(a, b)</c>: a uniform integer in [a, b], i.e. <c>a + _randbelow(b - a + 1)</c>.</summary>
+    /// <exception cref="ArgumentException">The range is empty (<paramref name="b"/> &lt; <paramref name="a"/>), as Python's ValueError.</exception>
+    public int RandInt(int a, int b)
+    {
+        if (b < a) throw new ArgumentException($"empty range in randint({a}, {b})", nameof(b));
+        return a + NextBelow(b - a + 1);
+    }
+
     /// <summary>Python's <c>choice(seq)</c>.</summary>
     /// <exception cref="ArgumentException">The list is empty.</exception>
     public T Choice<T>(IReadOnlyList<T> items)

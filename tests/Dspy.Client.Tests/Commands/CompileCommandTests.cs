@@ -95,6 +95,36 @@ public sealed class CompileCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Random_search_on_arithmetic_improves_the_dev_score_and_is_byte_identical_across_aliases_and_thread_counts()
+    {
+        string[] Args(string optimizer, string output, string threads) =>
+        [
+            "compile", "-s", File.ReadAllText(Path.Combine(CliProcess.RepoRoot, "samples", "arithmetic", "signature.txt")).Trim(),
+            "--train", Sample("arithmetic", "train"), "--val", Sample("arithmetic", "dev"), "--metric", "exact_match",
+            "--optimizer", optimizer, "--num-candidates", "2", "--lm", "sim", "--threads", threads, "--out", output, "--json",
+        ];
+        var first = Path.Combine(_dir, "rs1.json");
+        var second = Path.Combine(_dir, "rs4.json");
+
+        var result = await CliProcess.RunAsync(Args("random-search", first, "1"));
+        var alias = await CliProcess.RunAsync(Args("bootstrap-rs", second, "4"));
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.True(alias.ExitCode == 0, alias.Stderr);
+        var summary = JsonDocument.Parse(result.Stdout).RootElement;
+        var before = summary.GetProperty("score_before").GetDouble();
+        var after = summary.GetProperty("score_after").GetDouble();
+        Assert.True(after > before, $"after {after} should beat before {before}");
+        Assert.Equal("random-search", summary.GetProperty("optimizer").GetString());
+        Assert.Equal(2, summary.GetProperty("params").GetProperty("num_candidate_programs").GetInt32());
+        // 5 candidates (seeds -3..1), each scored on the 400 training examples, plus the bootstrapping runs.
+        Assert.InRange(summary.GetProperty("lm_calls").GetProperty("compile").GetInt64(), 5 * 400, 5 * 400 + 40);
+        Assert.Contains("5 candidate programs tried", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(await File.ReadAllBytesAsync(first), await File.ReadAllBytesAsync(second));
+        Assert.Equal(after, JsonDocument.Parse(alias.Stdout).RootElement.GetProperty("score_after").GetDouble());
+    }
+
+    [Fact]
     public async Task An_unknown_optimizer_lists_the_known_ones_before_any_lm_call()
     {
         var result = await CliProcess.RunAsync("compile", "-s", "question -> answer: int", "--train", Sample("arithmetic", "train"),
@@ -103,7 +133,8 @@ public sealed class CompileCommandTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("unknown optimizer 'miprov2'", line, StringComparison.Ordinal);
-        Assert.Contains("labeled-fewshot, bootstrap-fewshot", line, StringComparison.Ordinal);
+        Assert.Contains("labeled-fewshot, bootstrap-fewshot, random-search", line, StringComparison.Ordinal);
+        Assert.Contains("bootstrap-random-search", line, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "x.json")));
     }
 
@@ -135,6 +166,8 @@ public sealed class CompileCommandTests : IDisposable
     [Theory]
     [InlineData("--out", "x.txt", "must end with .json")]
     [InlineData("--max-demos", "3", "apply to bootstrap-fewshot")]
+    [InlineData("--num-candidates", "3", "apply to random-search")]
+    [InlineData("--stop-at-score", "50", "apply to random-search")]
     public async Task Bad_options_are_one_line_errors(string option, string value, string expected)
     {
         var args = new List<string>
