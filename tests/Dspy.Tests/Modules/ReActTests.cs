@@ -232,4 +232,23 @@ public class ReActTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => react.CallAsync(new Dictionary<string, object?> { ["question"] = "q" }, cts.Token));
     }
+
+    [Fact]
+    public async Task A_copied_agent_keeps_its_tools_and_runs_under_best_of_n_rollouts()
+    {
+        var lm = new QueueLM(Turn("a", "finish", "{}"), Final("r", "ok"));
+        using var _ = Use(lm);
+        var react = new ReAct(Signature.Parse("question -> answer"), [Weather()]);
+        var best = new BestOfN(react, 2, (_, p) => p["answer"] is "ok" ? 1.0 : 0.0, threshold: 1.0);
+
+        var pred = await best.CallAsync(("question", "q"));
+
+        Assert.Equal("ok", pred["answer"]);
+        Assert.Equal([0L, 0L], lm.Requests.Select(r => r.Kwargs["rollout_id"]));
+        Assert.All(lm.Requests, r => Assert.Equal(1.0, r.Kwargs["temperature"]));
+        Assert.Equal(["module.react", "module.extract.predict"], best.NamedPredictors().Select(p => p.Name));
+        var copy = (ReAct)react.DeepCopy();
+        Assert.Equal(react.Tools.Keys, copy.Tools.Keys);
+        Assert.NotSame(react.React, copy.React);
+    }
 }
