@@ -44,5 +44,6 @@ public sealed record LMUsage
         };
     }
 
+    /// <summary>The sum of two usages (see <see cref="Add"/>).</summary>
     public static LMUsage operator +(LMUsage a, LMUsage b) => a.Add(b);
 }

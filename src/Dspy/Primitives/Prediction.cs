@@ -53,11 +53,17 @@ public class Prediction : Example, IComparable<Prediction>
     /// <inheritdoc/>
     public int CompareTo(Prediction? other) => other is null ? 1 : Score.CompareTo(other.Score);
 
+    /// <summary>Equal when both hold the same values (see <see cref="Example.Equals(Example?)"/>).</summary>
     public static bool operator ==(Prediction? a, Prediction? b) => a is null ? b is null : a.Equals(b);
+    /// <summary>Not equal (see <see cref="Example.Equals(Example?)"/>).</summary>
     public static bool operator !=(Prediction? a, Prediction? b) => !(a == b);
+    /// <summary>Compares by <see cref="Score"/>: true when <paramref name="a"/> scores lower.</summary>
     public static bool operator <(Prediction a, Prediction b) => a.Score < b.Score;
+    /// <summary>Compares by <see cref="Score"/>: true when <paramref name="a"/> scores higher.</summary>
     public static bool operator >(Prediction a, Prediction b) => a.Score > b.Score;
+    /// <summary>Compares by <see cref="Score"/>: true when <paramref name="a"/> scores lower or equal.</summary>
     public static bool operator <=(Prediction a, Prediction b) => a.Score <= b.Score;
+    /// <summary>Compares by <see cref="Score"/>: true when <paramref name="a"/> scores higher or equal.</summary>
     public static bool operator >=(Prediction a, Prediction b) => a.Score >= b.Score;
 
     /// <inheritdoc/>

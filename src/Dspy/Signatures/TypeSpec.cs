@@ -99,16 +99,27 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
     /// </summary>
     public bool IsSubscripted { get; }
 
+    /// <summary><c>str</c>.</summary>
     public static TypeSpec Str { get; } = new(TypeKind.Str);
+    /// <summary><c>int</c>.</summary>
     public static TypeSpec Int { get; } = new(TypeKind.Int);
+    /// <summary><c>float</c>.</summary>
     public static TypeSpec Float { get; } = new(TypeKind.Float);
+    /// <summary><c>bool</c>.</summary>
     public static TypeSpec Bool { get; } = new(TypeKind.Bool);
+    /// <summary><c>typing.Any</c>.</summary>
     public static TypeSpec AnyType { get; } = new(TypeKind.Any);
+    /// <summary><c>NoneType</c>, as a member of unions.</summary>
     public static TypeSpec None { get; } = new(TypeKind.NoneType);
+    /// <summary><c>dspy.History</c>.</summary>
     public static TypeSpec HistoryType { get; } = new(TypeKind.History);
+    /// <summary><c>dspy.Image</c>.</summary>
     public static TypeSpec ImageType { get; } = new(TypeKind.Image);
+    /// <summary><c>dspy.Tool</c>.</summary>
     public static TypeSpec ToolType { get; } = new(TypeKind.Tool);
+    /// <summary><c>dspy.ToolCalls</c>.</summary>
     public static TypeSpec ToolCallsType { get; } = new(TypeKind.ToolCalls);
+    /// <summary><c>dspy.Reasoning</c> (renders as <c>str</c>).</summary>
     public static TypeSpec ReasoningType { get; } = new(TypeKind.Reasoning);
 
     /// <summary>
@@ -148,9 +159,13 @@ public sealed class TypeSpec : IEquatable<TypeSpec>
     /// <summary><c>dict</c> without arguments (the builtin), rendered <c>dict</c>.</summary>
     public static TypeSpec BareDict { get; } = new(TypeKind.Dict);
 
+    /// <summary><c>list[item]</c>.</summary>
     public static TypeSpec ListOf(TypeSpec item) => new(TypeKind.List, [item]);
+    /// <summary><c>set[item]</c>.</summary>
     public static TypeSpec SetOf(TypeSpec item) => new(TypeKind.Set, [item]);
+    /// <summary><c>dict[key, value]</c>.</summary>
     public static TypeSpec DictOf(TypeSpec key, TypeSpec value) => new(TypeKind.Dict, [key, value]);
+    /// <summary><c>tuple[items...]</c>.</summary>
     public static TypeSpec TupleOf(params TypeSpec[] items) => new(TypeKind.Tuple, items);
 
     /// <summary>A generic of the given kind with explicit arguments, or bare (<c>typing.List</c> alone) when <paramref name="bare"/> is set.</summary>
