@@ -145,6 +145,27 @@ public class DspyTelemetryTests
     }
 
     [Fact]
+    public async Task Failing_module_span_has_error_status()
+    {
+        var (provider, exported) = Tracing();
+        using var _p = provider;
+        ActivityTraceId traceId;
+        using (TestSignatures.Use(new ScriptedLM { Responder = _ => "unparseable" }))
+        using (var root = StartRoot())
+        {
+            traceId = root.TraceId;
+            await Assert.ThrowsAsync<AdapterParseError>(() => new Predict(TestSignatures.QA()).CallAsync(("question", "q")));
+        }
+        provider.ForceFlush();
+
+        var span = Assert.Single(InTrace(exported, traceId));
+        Assert.Equal("module Predict", span.DisplayName);
+        Assert.Equal("self", span.GetTagItem(DspyTelemetry.ModuleNameAttribute));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal(nameof(AdapterParseError), span.GetTagItem("error.type"));
+    }
+
+    [Fact]
     public async Task Tool_end_callback_sees_the_result()
     {
         var callback = new ToolRecorder();
