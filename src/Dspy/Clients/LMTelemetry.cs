@@ -8,11 +8,11 @@ namespace Dspy;
 /// </summary>
 public static class LMTelemetry
 {
-    /// <summary>The source name to subscribe to.</summary>
-    public const string SourceName = "Dspy";
+    /// <summary>The source name to subscribe to (<see cref="DspyTelemetry.SourceName"/>).</summary>
+    public const string SourceName = DspyTelemetry.SourceName;
 
-    /// <summary>The activity source.</summary>
-    public static readonly ActivitySource Source = new(SourceName);
+    /// <summary>The activity source, shared with module and tool spans (<see cref="DspyTelemetry.Source"/>).</summary>
+    public static ActivitySource Source => DspyTelemetry.Source;
 
     internal static Activity? StartCall(string model, string provider, string modelName, IReadOnlyDictionary<string, object?> kwargs)
     {
@@ -36,10 +36,5 @@ public static class LMTelemetry
         activity.SetTag("dspy.cache_hit", response.CacheHit);
     }
 
-    internal static void Fail(Activity? activity, Exception error)
-    {
-        if (activity is null) return;
-        activity.SetStatus(ActivityStatusCode.Error, error.Message);
-        activity.SetTag("error.type", error.GetType().Name);
-    }
+    internal static void Fail(Activity? activity, Exception error) => DspyTelemetry.Fail(activity, error);
 }

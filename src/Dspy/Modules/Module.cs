@@ -50,10 +50,23 @@ public abstract partial class Module
     /// module added to <see cref="DspySettings.CallerModules"/>. When usage tracking is on and no tracker is active yet,
     /// the call runs under a fresh <see cref="UsageTracker"/> and the merged usage is set on <see cref="Prediction.LmUsage"/>.
     /// </summary>
-    public Task<Prediction> CallAsync(IReadOnlyDictionary<string, object?> inputs, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The call is traced as a <c>module {Type}</c> span on <see cref="DspyTelemetry.Source"/>; the LM and tool spans of
+    /// the call nest under it.
+    /// </remarks>
+    public async Task<Prediction> CallAsync(IReadOnlyDictionary<string, object?> inputs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return DspyCallbacks.RunAsync(CallbackKind.Module, this, Callbacks, inputs, () => RunForwardAsync(inputs, cancellationToken));
+        using var activity = DspyTelemetry.StartModule(this, Settings.Current.CallerModules);
+        try
+        {
+            return await DspyCallbacks.RunAsync(CallbackKind.Module, this, Callbacks, inputs, () => RunForwardAsync(inputs, cancellationToken));
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            DspyTelemetry.Fail(activity, ex);
+            throw;
+        }
     }
 
     /// <summary>Calls the module with an example's inputs (DSPy's <c>program(**example.inputs())</c>).</summary>

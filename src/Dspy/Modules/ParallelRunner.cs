@@ -18,7 +18,7 @@ internal static class ParallelRunner
         var options = new ParallelOptions { MaxDegreeOfParallelism = numThreads, CancellationToken = stop.Token };
         try
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, count), options, async (i, token) =>
+            await System.Threading.Tasks.Parallel.ForEachAsync(Enumerable.Range(0, count), options, async (i, token) =>
             {
                 Settings.MarkWorkerFlow();
                 T result;

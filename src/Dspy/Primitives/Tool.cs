@@ -83,9 +83,29 @@ public sealed class Tool : IPythonRepresentable
     /// to the parameter type and invokes the function, awaiting a <see cref="Task"/> or <see cref="ValueTask"/> result.
     /// </summary>
     /// <exception cref="ArgumentException">An argument is unknown (<c>Arg x is not in the tool's args.</c>), invalid, or missing.</exception>
+    /// <remarks>
+    /// Every tool call (ReAct's, native tool calling's, a direct one) goes through here, so this is where the tool
+    /// callbacks (<see cref="IDspyCallback.OnToolStart"/>/<see cref="IDspyCallback.OnToolEnd"/>, inputs = the arguments)
+    /// run and where the <c>tool {name}</c> span on <see cref="DspyTelemetry.Source"/> is recorded, with error status when
+    /// the call throws.
+    /// </remarks>
     public async Task<object?> CallAsync(IReadOnlyDictionary<string, object?> kwargs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(kwargs);
+        using var activity = DspyTelemetry.StartTool(this);
+        try
+        {
+            return await DspyCallbacks.RunAsync(CallbackKind.Tool, this, null, kwargs, () => InvokeAsync(kwargs, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            DspyTelemetry.Fail(activity, ex);
+            throw;
+        }
+    }
+
+    private async Task<object?> InvokeAsync(IReadOnlyDictionary<string, object?> kwargs, CancellationToken cancellationToken)
+    {
         foreach (var (key, value) in kwargs)
         {
             if (!_args.TryGetValue(key, out var schema)) throw new ArgumentException($"Arg {key} is not in the tool's args.");

@@ -53,7 +53,7 @@ public class SettingsTests
         Assert.Same(lm, fromTaskRun);
 
         var seen = new System.Collections.Concurrent.ConcurrentBag<(BaseLM?, int)>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, 16), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, ct) =>
+        await System.Threading.Tasks.Parallel.ForEachAsync(Enumerable.Range(0, 16), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, ct) =>
         {
             await Task.Yield();
             seen.Add((Settings.Current.Lm, Settings.Current.MaxErrors));
