@@ -10,7 +10,7 @@ namespace Dspy;
 /// <summary>
 /// The .NET stand-in for DSPy's <c>PythonInterpreter</c>: runs JavaScript (ECMAScript, via the embedded Jint engine) in a
 /// sandbox with time, memory, statement and recursion limits and no access to the host. Python is not available to
-/// .NET, so programs the LM writes for <see cref="ProgramOfThought"/> and <c>CodeAct</c> are JavaScript.
+/// .NET, so programs the LM writes for <see cref="ProgramOfThought"/> and <see cref="CodeAct"/> are JavaScript.
 /// </summary>
 /// <remarks>
 /// <para>

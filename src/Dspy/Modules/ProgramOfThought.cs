@@ -106,12 +106,17 @@ public partial class ProgramOfThought : Module
         return (block, null);
     }
 
-    private async Task<(string? Output, string? Error)> ExecuteCodeAsync(string code, CancellationToken cancellationToken)
+    private Task<(string? Output, string? Error)> ExecuteCodeAsync(string code, CancellationToken cancellationToken) =>
+        ExecuteCodeAsync(Interpreter, code, cancellationToken);
+
+    /// <summary>DSPy's <c>_execute_code</c>: the program's result as JSON, or the error text (cancellation propagates).</summary>
+    internal static async Task<(string? Output, string? Error)> ExecuteCodeAsync(ICodeInterpreter interpreter, string code,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(code)) return (null, "Error: Empty code before execution.");
         try
         {
-            var result = await Interpreter.ExecuteAsync(code, null, cancellationToken).ConfigureAwait(false);
+            var result = await interpreter.ExecuteAsync(code, null, cancellationToken).ConfigureAwait(false);
             // DSPy json.dumps the result whatever its shape; PythonJson renders it the same way.
             return (PythonJson.Dumps(result.Result), null);
         }
