@@ -134,12 +134,22 @@ public sealed class JavaScriptInterpreter : ICodeInterpreter
             throw new SubmitSignal();
         }));
 
-        // String builders that can allocate gigabytes in one call are checked up front: the engine's memory limit only
-        // runs between statements. The guard is a host function captured by the prelude and then removed from scope.
-        engine.SetValue("__dspy_check_length", new ClrFunction(engine, "__dspy_check_length", (_, args) =>
+        // Built-ins that can allocate gigabytes in one call are checked up front: the engine's memory limit only runs
+        // between statements. The guard is a host function captured by the prelude and then removed from scope.
+        engine.SetValue("__dspy_check", new ClrFunction(engine, "__dspy_check", (_, args) =>
         {
             var n = args.Length > 0 ? TypeConverter.ToNumber(args[0]) : 0;
-            if (n > MaxStringLength) throw new SandboxViolation(SandboxLimit.Memory, $"The program was stopped: it tried to build a string of {n.ToString("0", CultureInfo.InvariantCulture)} characters, more than the {MaxStringLength.ToString("N0", CultureInfo.InvariantCulture)}-character limit.");
+            var isBytes = args.Length > 1 && TypeConverter.ToString(args[1]) == "bytes";
+            if (isBytes && n > MemoryLimitBytes)
+            {
+                throw new SandboxViolation(SandboxLimit.Memory,
+                    $"The program was stopped: it tried to allocate a {n.ToString("0", CultureInfo.InvariantCulture)}-byte buffer, more than the {FormatBytes(MemoryLimitBytes)} memory limit.");
+            }
+            if (!isBytes && n > MaxStringLength)
+            {
+                throw new SandboxViolation(SandboxLimit.Memory,
+                    $"The program was stopped: it tried to build a string of {n.ToString("0", CultureInfo.InvariantCulture)} characters, more than the {MaxStringLength.ToString("N0", CultureInfo.InvariantCulture)}-character limit.");
+            }
             return JsValue.Undefined;
         }));
         engine.Execute(Prelude);
@@ -157,19 +167,35 @@ public sealed class JavaScriptInterpreter : ICodeInterpreter
 
     private const string Prelude = """
         (function () {
-          const check = __dspy_check_length;
+          const check = __dspy_check;
           const wrap = (name, size) => {
             const original = String.prototype[name];
             Object.defineProperty(String.prototype, name, {
-              value: function (...args) { check(size(String(this), args)); return original.apply(this, args); },
+              value: function (...args) { check(size(String(this), args), 'chars'); return original.apply(this, args); },
               writable: true, configurable: true, enumerable: false,
             });
           };
           wrap('repeat', (s, a) => s.length * Number(a[0]));
           wrap('padStart', (s, a) => Number(a[0]));
           wrap('padEnd', (s, a) => Number(a[0]));
+          const guardBuffer = (name, bytesPerElement) => {
+            const target = globalThis[name];
+            if (typeof target !== 'function') return;
+            globalThis[name] = new Proxy(target, {
+              construct(t, args, newTarget) {
+                if (typeof args[0] === 'number') check(args[0] * bytesPerElement, 'bytes');
+                return Reflect.construct(t, args, newTarget === globalThis[name] ? t : newTarget);
+              },
+            });
+          };
+          guardBuffer('ArrayBuffer', 1);
+          guardBuffer('SharedArrayBuffer', 1);
+          for (const name of ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
+            'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']) {
+            if (typeof globalThis[name] === 'function') guardBuffer(name, globalThis[name].BYTES_PER_ELEMENT);
+          }
         })();
-        delete globalThis.__dspy_check_length;
+        delete globalThis.__dspy_check;
         """;
 
     private static JsValue CallTool(Engine engine, RunState run, Tool tool, JsValue[] args)
