@@ -35,3 +35,21 @@ public class SandboxAbuseTests
         Assert.Equal("true,16,8,ababab,005,7", result.Value);
     }
 }
+
+public class SandboxConcurrencyTests
+{
+    [Fact]
+    public async Task One_interpreter_serves_concurrent_executions_independently()
+    {
+        var interpreter = new JavaScriptInterpreter { Timeout = TimeSpan.FromSeconds(10) };
+        var runs = Enumerable.Range(0, 8).Select(i => interpreter.ExecuteAsync("globalThis.mine = seed; let s = 0; for (let k = 0; k < 1000; k++) s += k; SUBMIT({seed: mine, s})",
+            new Dictionary<string, object?> { ["seed"] = (long)i })).ToList();
+
+        var results = await Task.WhenAll(runs);
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            Assert.Equal(new Dictionary<string, object?> { ["seed"] = (long)i, ["s"] = 499500L }, results[i].FinalOutput);
+        }
+    }
+}
