@@ -26,7 +26,8 @@ namespace Dspy;
 /// </para>
 /// <para>
 /// Limits are checked by the engine between statements; a single built-in call that allocates a huge value at once
-/// is bounded by <see cref="MaxArraySize"/> and <see cref="MaxStringLength"/> instead. Tool calls run synchronously
+/// is bounded by <see cref="MaxArraySize"/> and <see cref="MaxStringLength"/> instead (checked before
+/// <c>repeat</c>, <c>padStart</c>, <c>padEnd</c>, <c>Array.prototype.join</c> and buffer/typed-array constructors run). Tool calls run synchronously
 /// inside the program (on a thread-pool thread, never the caller's) and count toward <see cref="Timeout"/>.
 /// </para>
 /// </remarks>
@@ -60,7 +61,7 @@ public sealed class JavaScriptInterpreter : ICodeInterpreter
     /// <summary>The maximum length of one array (default 1,000,000 elements).</summary>
     public uint MaxArraySize { get; init; } = 1_000_000;
 
-    /// <summary>The maximum length of a string built by <c>repeat</c>, <c>padStart</c> or <c>padEnd</c> (default 10,000,000).</summary>
+    /// <summary>The maximum length of a string built by <c>repeat</c>, <c>padStart</c>, <c>padEnd</c> or <c>join</c> separators (default 10,000,000).</summary>
     public int MaxStringLength { get; init; } = 10_000_000;
 
     /// <summary>The field names <c>SUBMIT</c> maps positional arguments to, or null to accept only a dictionary or one value.</summary>
@@ -178,6 +179,15 @@ public sealed class JavaScriptInterpreter : ICodeInterpreter
           wrap('repeat', (s, a) => s.length * Number(a[0]));
           wrap('padStart', (s, a) => Number(a[0]));
           wrap('padEnd', (s, a) => Number(a[0]));
+          const join = Array.prototype.join;
+          Object.defineProperty(Array.prototype, 'join', {
+            value: function (sep) {
+              const n = Number(this.length) || 0;
+              check(n > 1 ? (n - 1) * (sep === undefined ? 1 : String(sep).length) : 0, 'chars');
+              return join.call(this, sep);
+            },
+            writable: true, configurable: true, enumerable: false,
+          });
           const guardBuffer = (name, bytesPerElement) => {
             const target = globalThis[name];
             if (typeof target !== 'function') return;

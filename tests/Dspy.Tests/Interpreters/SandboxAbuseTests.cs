@@ -27,12 +27,20 @@ public class SandboxAbuseTests
     }
 
     [Fact]
+    public async Task A_join_that_would_build_a_huge_string_is_refused_before_it_runs()
+    {
+        var ex = await Assert.ThrowsAsync<CodeInterpreterError>(() => Sandbox().ExecuteAsync("new Array(1000000).join('x'.repeat(100))"));
+        Assert.Equal(SandboxLimit.Memory, ex.Limit);
+        Assert.Contains("-character limit", ex.Message);
+    }
+
+    [Fact]
     public async Task Guarded_built_ins_still_work_within_the_limits()
     {
         var result = await Sandbox().ExecuteAsync(
-            "const b = new Uint8Array(16); b[0] = 7; [b instanceof Uint8Array, b.length, new ArrayBuffer(8).byteLength, 'ab'.repeat(3), '5'.padStart(3, '0'), b[0]].join(',')");
+            "const b = new Uint8Array(16); b[0] = 7; [b instanceof Uint8Array, b.length, new ArrayBuffer(8).byteLength, 'ab'.repeat(3), '5'.padStart(3, '0'), b[0], [1, 2, 3].join(), ['a', 'b'].join('--')].join(',')");
 
-        Assert.Equal("true,16,8,ababab,005,7", result.Value);
+        Assert.Equal("true,16,8,ababab,005,7,1,2,3,a--b", result.Value);
     }
 }
 
