@@ -33,8 +33,6 @@ namespace Dspy;
 /// </remarks>
 public sealed class JavaScriptInterpreter : ICodeInterpreter
 {
-    private const int MaxConversionDepth = 64;
-
     private readonly OrderedDictionary<string, Tool> _tools = new(StringComparer.Ordinal);
 
     /// <summary>Creates an interpreter with the default limits.</summary>
@@ -102,7 +100,7 @@ public sealed class JavaScriptInterpreter : ICodeInterpreter
         {
             InstallGlobals(engine, run, variables);
             var value = engine.Evaluate(code);
-            return new CodeExecutionResult { Output = run.Output.ToString(), Value = FromJs(value, 0) };
+            return new CodeExecutionResult { Output = run.Output.ToString(), Value = JsValues.FromJs(value, 0) };
         }
         catch (Exception) when (run.Submitted)
         {
@@ -162,7 +160,7 @@ public sealed class JavaScriptInterpreter : ICodeInterpreter
 
         foreach (var (name, value) in variables ?? new Dictionary<string, object?>())
         {
-            engine.SetValue(name, ToJs(engine, value));
+            engine.SetValue(name, JsValues.ToJs(engine, value));
         }
     }
 
@@ -212,7 +210,7 @@ public sealed class JavaScriptInterpreter : ICodeInterpreter
     {
         var kwargs = new Dictionary<string, object?>(StringComparer.Ordinal);
         var argNames = tool.Args.Keys.ToList();
-        if (args.Length == 1 && args[0] is JsObject && args[0] is not JsArray && FromJs(args[0], 0) is Dictionary<string, object?> named
+        if (args.Length == 1 && args[0] is JsObject && args[0] is not JsArray && JsValues.FromJs(args[0], 0) is Dictionary<string, object?> named
             && (argNames.Count != 1 || named.Keys.All(argNames.Contains)))
         {
             // tool({a: 1, b: 2}) passes keyword arguments, like a Python call with **kwargs.
@@ -225,7 +223,7 @@ public sealed class JavaScriptInterpreter : ICodeInterpreter
                 throw new JavaScriptException(engine.Intrinsics.TypeError,
                     $"{tool.Name}() takes {argNames.Count} positional argument(s) but {args.Length} were given", null!);
             }
-            for (var i = 0; i < args.Length; i++) kwargs[argNames[i]] = FromJs(args[i], 0);
+            for (var i = 0; i < args.Length; i++) kwargs[argNames[i]] = JsValues.FromJs(args[i], 0);
         }
 
         object? result;
@@ -242,12 +240,12 @@ public sealed class JavaScriptInterpreter : ICodeInterpreter
             // A failing tool is the program's problem, not the sandbox's: raise it as a JavaScript Error the program may catch.
             throw new JavaScriptException(engine.Intrinsics.Error, $"{tool.Name} failed: {ex.Message}", ex);
         }
-        return ToJs(engine, result);
+        return JsValues.ToJs(engine, result);
     }
 
     private object? MapSubmission(JsValue[] args)
     {
-        var values = args.Select(a => FromJs(a, 0)).ToList();
+        var values = args.Select(a => JsValues.FromJs(a, 0)).ToList();
         if (values.Count == 1 && values[0] is Dictionary<string, object?> dict
             && (OutputFields is null || OutputFields.Count != 1 || dict.Keys.All(OutputFields.Contains)))
         {
@@ -332,78 +330,11 @@ public sealed class JavaScriptInterpreter : ICodeInterpreter
     {
         try
         {
-            return PythonJson.Dumps(FromJs(value, 0));
+            return PythonJson.Dumps(JsValues.FromJs(value, 0));
         }
         catch (CodeExecutionError)
         {
             return value.ToString();
-        }
-    }
-
-    /// <summary>Converts a JavaScript value to the value model (integral numbers become <see cref="long"/>).</summary>
-    internal static object? FromJs(JsValue value, int depth)
-    {
-        if (depth > MaxConversionDepth) throw new CodeExecutionError("The value is nested too deeply to convert (is it circular?).");
-        switch (value.Type)
-        {
-            case Types.Undefined or Types.Null or Types.Empty:
-                return null;
-            case Types.Boolean:
-                return value.AsBoolean();
-            case Types.Number:
-                var d = value.AsNumber();
-                return double.IsFinite(d) && Math.Floor(d) == d && Math.Abs(d) <= 9007199254740991d ? (long)d : (object)d;
-            case Types.String:
-                return value.AsString();
-            case Types.BigInt:
-                return System.Numerics.BigInteger.Parse(value.ToString(), CultureInfo.InvariantCulture);
-            case Types.Symbol:
-                return value.ToString();
-        }
-        if (value is JsArray array)
-        {
-            var length = (long)TypeConverter.ToNumber(array.Get("length"));
-            var list = new List<object?>();
-            for (var i = 0; i < length; i++) list.Add(FromJs(array.Get(i.ToString(CultureInfo.InvariantCulture)), depth + 1));
-            return list;
-        }
-        if (value is Jint.Native.Function.Function fn)
-        {
-            return "[Function " + TypeConverter.ToString(fn.Get("name")) + "]";
-        }
-        if (value is Jint.Native.Object.ObjectInstance obj)
-        {
-            if (obj is JsDate) return TypeConverter.ToString(value);
-            var dict = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var key in obj.GetOwnPropertyKeys(Types.String))
-            {
-                var desc = obj.GetOwnProperty(key);
-                if (!desc.Enumerable) continue;
-                dict[key.ToString()] = FromJs(obj.Get(key), depth + 1);
-            }
-            return dict;
-        }
-        return value.ToString();
-    }
-
-    /// <summary>Converts a value-model value (or a CLR object, via <see cref="ValueModel.FromClr"/>) to JavaScript.</summary>
-    internal static JsValue ToJs(Engine engine, object? value)
-    {
-        switch (ValueModel.FromClr(value))
-        {
-            case null: return JsValue.Null;
-            case string s: return JsString.Create(s);
-            case bool b: return b ? JsBoolean.True : JsBoolean.False;
-            case long l: return JsNumber.Create(l);
-            case double d: return JsNumber.Create(d);
-            case System.Numerics.BigInteger big: return JsNumber.Create((double)big);
-            case IEnumerable<KeyValuePair<string, object?>> dict:
-                var obj = new JsObject(engine);
-                foreach (var (k, v) in dict) obj.Set(k, ToJs(engine, v));
-                return obj;
-            case System.Collections.IEnumerable list:
-                return new JsArray(engine, [.. list.Cast<object?>().Select(v => ToJs(engine, v))]);
-            case var other: return JsString.Create(PythonRepr.Str(other));
         }
     }
 
