@@ -10,13 +10,6 @@ public sealed class BootstrapFewShotSimTests(ITestOutputHelper output) : IDispos
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static List<Example> Load(string task, string split, int count, params string[] inputs) =>
-        File.ReadLines(Path.Combine(SampleData.SamplesDirectory, task, split + ".jsonl"))
-            .Where(l => l.Length > 0)
-            .Take(count)
-            .Select(l => new Example((Dictionary<string, object?>)ValueModel.ParseJson(l)!).WithInputs(inputs))
-            .ToList();
-
     private static Signature IntentSignature() =>
         Signature.Parse("text -> label: Literal[" + string.Join(", ", IntentSampleGenerator.Labels.Select(l => $"'{l}'")) + "]");
 
@@ -33,8 +26,8 @@ public sealed class BootstrapFewShotSimTests(ITestOutputHelper output) : IDispos
     [Fact]
     public async Task Intent_bootstrapping_is_byte_identical_across_runs_and_thread_counts_and_beats_zero_shot()
     {
-        var train = Load("intent", "train", 60, "text");
-        var dev = Load("intent", "dev", 80, "text");
+        var train = SampleData.LoadExamples("intent", "train", 60, "text");
+        var dev = SampleData.LoadExamples("intent", "dev", 80, "text");
         var options = new BootstrapFewShotOptions { Metric = Metrics.Get("exact_match"), MaxBootstrappedDemos = 4, MaxLabeledDemos = 16 };
         var student = new Predict(IntentSignature());
 
@@ -60,7 +53,7 @@ public sealed class BootstrapFewShotSimTests(ITestOutputHelper output) : IDispos
     [Fact]
     public async Task Arithmetic_with_chain_of_thought_and_several_rounds_is_deterministic_across_thread_counts()
     {
-        var train = Load("arithmetic", "train", 30, "question");
+        var train = SampleData.LoadExamples("arithmetic", "train", 30, "question");
         var options = new BootstrapFewShotOptions { Metric = Metrics.Get("exact_match"), MaxBootstrappedDemos = 4, MaxLabeledDemos = 4, MaxRounds = 3 };
         var student = new ChainOfThought(Signature.Parse("question -> answer: int"));
 

@@ -10,13 +10,6 @@ public sealed class BootstrapFewShotWithRandomSearchSimTests(ITestOutputHelper o
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static List<Example> Load(string task, string split, int count, params string[] inputs) =>
-        File.ReadLines(Path.Combine(SampleData.SamplesDirectory, task, split + ".jsonl"))
-            .Where(l => l.Length > 0)
-            .Take(count)
-            .Select(l => new Example((Dictionary<string, object?>)ValueModel.ParseJson(l)!).WithInputs(inputs))
-            .ToList();
-
     private async Task<(byte[] Saved, BootstrapFewShotWithRandomSearchResult Result)> SearchAsync(Module student, List<Example> trainset,
         List<Example> valset, int threads, int parallelism)
     {
@@ -38,8 +31,8 @@ public sealed class BootstrapFewShotWithRandomSearchSimTests(ITestOutputHelper o
     [Fact]
     public async Task Arithmetic_search_is_byte_identical_across_runs_threads_and_candidate_parallelism_and_beats_zero_shot()
     {
-        var train = Load("arithmetic", "train", 40, "question");
-        var val = Load("arithmetic", "dev", 30, "question");
+        var train = SampleData.LoadExamples("arithmetic", "train", 40, "question");
+        var val = SampleData.LoadExamples("arithmetic", "dev", 30, "question");
         var student = new Predict(Signature.Parse(File.ReadAllText(Path.Combine(SampleData.SamplesDirectory, "arithmetic", "signature.txt")).Trim()));
 
         var sequential = await SearchAsync(student, train, val, threads: 1, parallelism: 1);

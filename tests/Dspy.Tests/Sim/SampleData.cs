@@ -28,4 +28,12 @@ internal static class SampleData
         }
         return rows;
     }
+
+    /// <summary>The first <paramref name="count"/> examples of a split as DSPy examples with the given input keys.</summary>
+    public static List<Example> LoadExamples(string task, string split, int count, params string[] inputs) =>
+        File.ReadLines(Path.Combine(SamplesDirectory, task, split + ".jsonl"))
+            .Where(l => l.Length > 0)
+            .Take(count)
+            .Select(l => new Example((Dictionary<string, object?>)ValueModel.ParseJson(l)!).WithInputs(inputs))
+            .ToList();
 }
