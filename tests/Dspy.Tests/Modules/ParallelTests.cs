@@ -149,7 +149,9 @@ public class ParallelTests
         var run = new Parallel(numThreads: 4, timeout: 120, stragglerLimit: 3, timeProvider: time).RunAsync<int, string>([0, 1, 2], async (i, ct) =>
         {
             var attempt = attempts.AddOrUpdate(i, 1, (_, n) => n + 1);
-            if (i == 1 && attempt == 1)
+            // Items 0 and 2 finish at once, so they are normally done long before the clock moves.
+            if (i != 1) return $"r{i}#{attempt}";
+            if (attempt == 1)
             {
                 Volatile.Write(ref straggling, 1);
                 try
@@ -178,9 +180,12 @@ public class ParallelTests
         }
 
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(["r0#1", "r1#2", "r2#1"], result.Results);
+        // Item 1's duplicate won. Items 0 and 2 are finished before the clock moves in practice; were one still pending
+        // when it did, DSPy's rule would duplicate it too (all three are within the straggler limit), so either attempt is fine.
+        Assert.Equal("r1#2", result.Results[1]);
+        Assert.StartsWith("r0#", result.Results[0], StringComparison.Ordinal);
+        Assert.StartsWith("r2#", result.Results[2], StringComparison.Ordinal);
         Assert.Equal(2, attempts[1]);
-        Assert.Equal(1, attempts[0]);
         await firstAttemptCancelled.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the losing attempt was cancelled
     }
 
