@@ -2,11 +2,12 @@ namespace Dspy.Tests.Interpreters;
 
 public class JavaScriptInterpreterTests
 {
-    // Small limits keep the sandbox tests quick; assertions are on error types and messages, never on durations.
+    // Small statement and memory limits keep the sandbox tests quick; the time limit is generous so that a loaded machine
+    // never turns an ordinary program into a timeout. Assertions are on error types and messages, never on durations.
     private static JavaScriptInterpreter Small(IEnumerable<Tool>? tools = null, IEnumerable<string>? outputFields = null) =>
         new(tools, outputFields)
         {
-            Timeout = TimeSpan.FromMilliseconds(200),
+            Timeout = TimeSpan.FromSeconds(30),
             MaxStatements = 5_000_000,
             MemoryLimitBytes = 16L * 1024 * 1024,
         };

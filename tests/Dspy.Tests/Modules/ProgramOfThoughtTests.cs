@@ -12,7 +12,7 @@ public class ProgramOfThoughtTests
 
     private static ProgramOfThought Pot(int maxIters = 3) => new(
         Signature.Parse("question -> answer"), maxIters,
-        new JavaScriptInterpreter(outputFields: ["answer"]) { Timeout = TimeSpan.FromMilliseconds(500) });
+        new JavaScriptInterpreter(outputFields: ["answer"]) { Timeout = TimeSpan.FromSeconds(30), MaxStatements = 1_000_000 });
 
     [Fact]
     public void Stage_signatures_follow_dspy_with_javascript_in_place_of_python()
