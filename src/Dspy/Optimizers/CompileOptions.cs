@@ -12,6 +12,12 @@ public sealed record CompileOptions
     /// <summary>A validation set (DSPy's <c>valset</c>); optimizers that need one default to the trainset, as DSPy does.</summary>
     public IReadOnlyList<Example>? Valset { get; init; }
 
+    /// <summary>
+    /// Runs every evaluation and bootstrapping trace of the optimizer (DESIGN section 1's seam); null means
+    /// <see cref="LocalProgramEvaluator.Instance"/>. A cluster passes its own to fan the work out over silos.
+    /// </summary>
+    public IProgramEvaluator? Evaluator { get; init; }
+
     /// <summary>Receives progress events in deterministic order.</summary>
     public IProgress<OptimizerEvent>? Progress { get; init; }
 }
