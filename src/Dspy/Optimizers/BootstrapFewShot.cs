@@ -109,7 +109,7 @@ public sealed class BootstrapFewShot : Teleprompter
             with { TotalTrials = trainset.Count });
 
         var state = new BootstrapState(names);
-        await BootstrapExamplesAsync(teacher, trainset, state, usage, progress, cancellationToken);
+        await BootstrapExamplesAsync(teacher, trainset, state, usage, progress, options?.Evaluator ?? LocalProgramEvaluator.Instance, cancellationToken);
 
         if (Log.IsEnabled(LogLevel.Information))
         {
@@ -169,10 +169,10 @@ public sealed class BootstrapFewShot : Teleprompter
         public int LastExampleIndex { get; set; }
     }
 
-    private sealed record Attempt(bool Success, IReadOnlyList<TraceStep> Trace, Dictionary<IPredictor, string> Names, Exception? Error);
+    private sealed record Attempt(bool Success, IReadOnlyList<PredictorTraceStep> Trace, Exception? Error);
 
     private async Task BootstrapExamplesAsync(Module teacher, IReadOnlyList<Example> trainset, BootstrapState state, OptimizerUsageScope usage,
-        IProgress<OptimizerEvent>? progress, CancellationToken cancellationToken)
+        IProgress<OptimizerEvent>? progress, IProgramEvaluator evaluator, CancellationToken cancellationToken)
     {
         var settings = Settings.Current;
         var maxErrors = Options.MaxErrors ?? settings.MaxErrors;
@@ -183,14 +183,7 @@ public sealed class BootstrapFewShot : Teleprompter
         {
             var window = Math.Min(Math.Min(numThreads, maxBootstraps - state.Bootstrapped.Count), trainset.Count - next);
             var start = next;
-            // Copies are made here, one flow at a time, so no worker reads the teacher while another copies it.
-            var teachers = Enumerable.Range(start, window).Select(_ => teacher.DeepCopy()).ToArray();
-            var outcomes = new List<Attempt>?[window];
-            await ParallelRunner.RunAsync(window, numThreads, int.MaxValue,
-                (j, token) => RunExampleAsync(teachers[j], trainset[start + j], token),
-                (j, attempts) => outcomes[j] = attempts,
-                (j, ex) => outcomes[j] = [new Attempt(false, [], [], ex)],
-                cancellationToken);
+            var outcomes = await RunWindowAsync(teacher, trainset.Skip(start).Take(window).ToList(), evaluator, numThreads, cancellationToken);
 
             for (var j = 0; j < window; j++)
             {
@@ -224,63 +217,57 @@ public sealed class BootstrapFewShot : Teleprompter
         state.LastExampleIndex = Math.Max(0, Math.Min(next, trainset.Count) - 1);
     }
 
-    // Rounds of one example, stopping at the first success; errors are returned, not thrown, so they can be counted in order.
-    private async Task<List<Attempt>> RunExampleAsync(Module teacher, Example example, CancellationToken cancellationToken)
-    {
-        var names = new Dictionary<IPredictor, string>(ReferenceEqualityComparer.Instance);
-        foreach (var (name, predictor) in teacher.NamedPredictors())
-        {
-            names[predictor] = name;
-            // DSPy removes the example from the demos for the duration of its run; this copy is used by this example only.
-            predictor.Demos = predictor.Demos.Where(d => !d.Equals(example)).ToList();
-        }
-        var attempts = new List<Attempt>();
-        for (var round = 0; round < Options.MaxRounds; round++)
-        {
-            var attempt = await RunOnceAsync(teacher, example, round, names, cancellationToken);
-            attempts.Add(attempt);
-            if (attempt.Success) break;
-        }
-        return attempts;
-    }
-
-    private async Task<Attempt> RunOnceAsync(Module teacher, Example example, int round, Dictionary<IPredictor, string> names,
+    // The rounds of a window of examples, through the program evaluator: round 0 runs every example, round r > 0 re-runs
+    // the examples that have not succeeded yet under lm.Copy(rollout_id = r, temperature = 1.0). Each example keeps its
+    // attempts in order (stopping at its first success), exactly the runs DSPy's per-example loop makes; errors are
+    // returned, not thrown, so the caller counts them in trainset order.
+    private async Task<List<Attempt>[]> RunWindowAsync(Module teacher, List<Example> examples, IProgramEvaluator evaluator, int numThreads,
         CancellationToken cancellationToken)
     {
-        try
+        var outcomes = examples.Select(_ => new List<Attempt>()).ToArray();
+        var pending = Enumerable.Range(0, examples.Count).ToList();
+        for (var round = 0; round < Options.MaxRounds && pending.Count > 0; round++)
         {
+            var request = new ProgramEvaluationRequest
+            {
+                Program = teacher,
+                Examples = pending.Select(i => examples[i]).ToList(),
+                Metric = Options.Metric ?? AcceptAll,
+                CaptureTraces = true,
+                // DSPy removes the example from the teacher's demos for the duration of its run.
+                ExcludeExampleFromDemos = true,
+                LmOverrides = round == 0 ? null : new Dictionary<string, object?>(StringComparer.Ordinal) { ["rollout_id"] = (long)round, ["temperature"] = 1.0 },
+                NumThreads = numThreads,
+                Phase = "bootstrap",
+            };
+            ProgramEvaluation evaluation;
             using (Settings.Context(s => (Options.TeacherSettings?.Invoke(s) ?? s) with { Trace = new TraceLog() }))
             {
-                Prediction prediction;
-                IReadOnlyList<TraceStep> trace;
-                IDisposable? roundScope = null;
-                if (round > 0)
-                {
-                    var lm = Settings.Current.Lm
-                        ?? throw new InvalidOperationException("No LM is loaded; BootstrapFewShot rounds after the first copy the configured LM.");
-                    var fresh = lm.Copy(new Dictionary<string, object?>(StringComparer.Ordinal) { ["rollout_id"] = (long)round, ["temperature"] = 1.0 });
-                    roundScope = Settings.Context(s => s with { Lm = fresh });
-                }
-                using (roundScope)
-                {
-                    prediction = await teacher.CallAsync(example.Inputs().ToDictionary(), cancellationToken);
-                    trace = Settings.Current.Trace.Steps;
-                }
-
-                var success = true;
-                if (Options.Metric is { } metric)
-                {
-                    var value = await metric.InvokeAsync(example, prediction, trace, cancellationToken);
-                    success = Options.MetricThreshold is { } threshold && threshold != 0 ? Metric.ToScore(value) >= threshold : IsTruthy(value);
-                }
-                return new Attempt(success, trace, names, null);
+                evaluation = await evaluator.EvaluateAsync(request, cancellationToken);
             }
+            var stillPending = new List<int>();
+            for (var k = 0; k < pending.Count; k++)
+            {
+                var result = evaluation.Results[k];
+                var attempt = result.Error is { } error
+                    ? new Attempt(false, [], error)
+                    : new Attempt(IsSuccess(result), result.Trace, null);
+                outcomes[pending[k]].Add(attempt);
+                if (!attempt.Success) stillPending.Add(pending[k]);
+            }
+            pending = stillPending;
         }
-        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            return new Attempt(false, [], names, ex);
-        }
+        return outcomes;
     }
+
+    private bool IsSuccess(ExampleEvaluation result)
+    {
+        if (Options.Metric is null) return true;
+        return Options.MetricThreshold is { } threshold && threshold != 0 ? result.Score >= threshold : IsTruthy(result.MetricValue);
+    }
+
+    // With no metric every run succeeds (DSPy); the evaluator still needs one to call.
+    private static readonly Metric AcceptAll = Metric.Create("accept_all", (_, _, _) => true);
 
     private static void AddTraces(Attempt attempt, BootstrapState state)
     {
@@ -288,7 +275,7 @@ public sealed class BootstrapFewShot : Teleprompter
         foreach (var step in attempt.Trace)
         {
             // Steps of predictors outside the teacher (DSPy's FIXME) are skipped.
-            if (!attempt.Names.TryGetValue(step.Predictor, out var name)) continue;
+            if (step.PredictorName is not { } name || !state.Traces.ContainsKey(name)) continue;
             var demo = new Example { ["augmented"] = true };
             foreach (var (k, v) in step.Inputs) demo[k] = v;
             foreach (var (k, v) in step.Outputs.Items()) demo[k] = v;
