@@ -39,4 +39,24 @@ public sealed class MIPROv2SimTests(ITestOutputHelper output) : IDisposable
         foreach (var log in result.TrialLogs) output.WriteLine($"  trial {log.TrialNumber} {(log.FullEval ? "full" : "mb")} {log.Score} {string.Join(",", log.Params.Values)}");
         Assert.True(result.Score > result.DefaultScore, $"after {result.Score} should beat before {result.DefaultScore}");
     }
+
+    [Fact]
+    public async Task Same_seed_gives_byte_identical_programs_across_runs_thread_counts_and_completion_order()
+    {
+        var sequential = await RunAsync("intent", "text", threads: 1, parallelism: 1, train: 20, val: 55);
+        var threaded = await RunAsync("intent", "text", threads: 4, parallelism: 1, train: 20, val: 55);
+        Assert.Equal(sequential.Saved, threaded.Saved);
+        Assert.Equal(sequential.Result.TrialLogs.Select(t => (t.TrialNumber, t.Score)), threaded.Result.TrialLogs.Select(t => (t.TrialNumber, t.Score)));
+        Assert.Equal(sequential.Result.Budget.LmCalls, threaded.Result.Budget.LmCalls);
+
+        // K = 3 trials per round: evaluations run concurrently, results are applied in slot order.
+        var batched = await RunAsync("intent", "text", threads: 1, parallelism: 3, train: 20, val: 55);
+        var batchedThreaded = await RunAsync("intent", "text", threads: 4, parallelism: 3, train: 20, val: 55);
+        Assert.Equal(batched.Saved, batchedThreaded.Saved);
+        Assert.Equal(batched.Result.TrialLogs.Select(t => (t.TrialNumber, t.Score, string.Join(",", t.Params.Values))),
+            batchedThreaded.Result.TrialLogs.Select(t => (t.TrialNumber, t.Score, string.Join(",", t.Params.Values))));
+        // The same number of trials, minibatches and full evaluations whatever K is.
+        Assert.Equal(sequential.Result.TotalEvalCalls, batched.Result.TotalEvalCalls);
+        Assert.Equal(35 * 10 + 55 * 3, batched.Result.TotalEvalCalls);
+    }
 }
