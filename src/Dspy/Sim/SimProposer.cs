@@ -75,7 +75,7 @@ internal static partial class SimProposer
     {
         if (!prompt.OutputFields.Any(f => f.Name == "proposed_instruction")) return null;
         var basic = prompt.Inputs.GetValueOrDefault("basic_instruction") ?? prompt.Inputs.GetValueOrDefault("instruction")
-            ?? BestAttempts(prompt.Inputs.GetValueOrDefault("attempted_instructions") ?? "") ?? "";
+            ?? BestAttempts(SimPriorKnowledge.UnwrapList(prompt.Inputs.GetValueOrDefault("attempted_instructions") ?? "")) ?? "";
         var cases = new List<Case>();
         string? inputName = null, outputName = null;
         foreach (var pairs in DemoGroups(prompt.Inputs.GetValueOrDefault("task_demos") ?? ""))
@@ -89,6 +89,8 @@ internal static partial class SimProposer
             cases.Add(new Case(string.Join("\n", ins.Select(p => p.Value.Trim())), output.Value.Trim()));
         }
         var instruction = Induce(basic, cases, inputName, outputName, rng, temperature);
+        // Without examples (COPRO's prompts) the simulator can only add what it "knows": generic cue hints, sampled.
+        if (cases.Count == 0 && !prompt.Inputs.ContainsKey("task_demos") && temperature > 0) instruction = SimPriorKnowledge.AddCueHints(instruction, rng);
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var f in prompt.OutputFields)
         {
