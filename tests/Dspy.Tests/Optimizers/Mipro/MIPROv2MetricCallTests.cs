@@ -48,6 +48,19 @@ public sealed class MIPROv2MetricCallTests
         }
     }
 
+    /// <summary>Two predictors: a draft answer, then a checked answer.</summary>
+    private sealed class DraftThenAnswer : Module
+    {
+        public Predict Draft { get; } = new(Signature.Parse("question -> answer: int"));
+        public Predict Check { get; } = new(Signature.Parse("question, draft: int -> answer: int"));
+
+        protected override async Task<Prediction> ForwardAsync(IReadOnlyDictionary<string, object?> inputs, CancellationToken cancellationToken)
+        {
+            var draft = await Draft.CallAsync(inputs, cancellationToken);
+            return await Check.CallAsync(new Dictionary<string, object?> { ["question"] = inputs["question"], ["draft"] = draft["answer"] }, cancellationToken);
+        }
+    }
+
     private static Predict Student() =>
         new(Signature.Parse(File.ReadAllText(Path.Combine(SampleData.SamplesDirectory, "arithmetic", "signature.txt")).Trim()));
 
@@ -115,6 +128,27 @@ public sealed class MIPROv2MetricCallTests
         Assert.Equal(12, counter.Bootstraps);
         Assert.Equal(5, result.CandidatePrograms.Count);
         Assert.Empty(result.MinibatchCandidatePrograms);
+    }
+
+    [Fact]
+    public async Task Auto_light_with_two_predictors_makes_the_formula_calls()
+    {
+        var train = SampleData.LoadExamples("arithmetic", "train", 12, "question");
+        var val = SampleData.LoadExamples("arithmetic", "dev", 52, "question");
+        var counter = new CountingMetric();
+        using var _ = Settings.Context(s => s with { Lm = new LM("sim", cache: false), NumThreads = 4 });
+        var result = await new MIPROv2(new MIPROv2Options { Metric = counter.Metric }).OptimizeAsync(new DraftThenAnswer(), train, new CompileOptions { Valset = val });
+
+        // Two predictors with demos: num_vars = 4, num_trials = int(max(4 * 2 * log2(6), 9)) = int(20.68) = 20;
+        // adjusted = 20 + 4 + 1 + 0 = 25; full evaluations after trial numbers 6, 12, 18 and 24 (= 25 - 1): 4 plus the
+        // baseline, DSPy's num_trials // 5 + 1 = 5. Evaluations: 35 * 20 + 52 * 5 = 960; bootstrapping: 4 sets * 12 = 48.
+        Assert.Equal(20, result.NumTrials);
+        Assert.Equal(35 * 20 + 52 * 5, counter.Evaluations);
+        Assert.Equal(4 * 12, counter.Bootstraps);
+        Assert.All(result.InstructionCandidates, c => Assert.Equal(3, c.Count));
+        Assert.Equal(2, result.DemoCandidates!.Count);
+        Assert.All(result.DemoCandidates, sets => Assert.Equal(6, sets.Count));
+        Assert.Equal(["0_predictor_instruction", "0_predictor_demos", "1_predictor_instruction", "1_predictor_demos"], result.TrialLogs[1].Params.Keys);
     }
 
     [Theory]
