@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
@@ -200,6 +199,4 @@ internal sealed partial class GroundedProposer
 
     internal static Dictionary<string, object?> Inputs(params (string Name, object? Value)[] values) =>
         values.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
-
-    internal static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -39,7 +39,7 @@ public sealed partial class MIPROv2
             BestProgram = program.DeepCopy();
             TotalEvalCalls = valset.Count;
             var baselineParams = space.ToDictionary(p => p.Name, _ => 0, StringComparer.Ordinal);
-            Log(1, fullEval: true, baselineParams, DefaultScore, program);
+            Record(1, fullEval: true, baselineParams, DefaultScore, program);
             ScoreData.Add(new MIPROv2Candidate(DefaultScore, program.DeepCopy(), true, baselineParams));
             _study.Add(new TpeTrial(baselineParams, DefaultScore));
             progress?.Report(owner.CreateEvent(OptimizerEventKind.NewBest, usage.Budget, $"baseline full-validation score {Format(DefaultScore)}")
@@ -88,7 +88,7 @@ public sealed partial class MIPROv2
                 BestProgram = candidate.DeepCopy();
             }
             ScoreData.Add(new MIPROv2Candidate(score, candidate, fullEval, chosen));
-            Log(trialNum, fullEval: !minibatch, chosen, score, candidate);
+            Record(trialNum, fullEval: !minibatch, chosen, score, candidate);
             var key = string.Join(",", chosen.Select(p => $"{p.Key}={p.Value}"));
             var entry = _paramScores.FindIndex(e => e.Key == key);
             if (entry < 0) _paramScores.Add((key, [(score, candidate, chosen)]));
@@ -119,7 +119,7 @@ public sealed partial class MIPROv2
             _study.Add(new TpeTrial(pick.Params, score));
             _fullyEvaluated.Add(pick.Key);
             TotalEvalCalls += valset.Count;
-            Log(trialNum + 1, fullEval: true, pick.Params, score, pick.Program);
+            Record(trialNum + 1, fullEval: true, pick.Params, score, pick.Program);
             var isBest = score > BestScore;
             if (isBest)
             {
@@ -134,7 +134,7 @@ public sealed partial class MIPROv2
 
         private void ReportBest(int trialNum)
         {
-            if (owner.Options.Verbose && MIPROv2.Log.IsEnabled(LogLevel.Information)) MIPROv2.Log.LogInformation("New best full eval score: {Score}", BestScore);
+            if (owner.Options.Verbose && Log.IsEnabled(LogLevel.Information)) Log.LogInformation("New best full eval score: {Score}", BestScore);
             progress?.Report(owner.CreateEvent(OptimizerEventKind.NewBest, usage.Budget, $"new best full-validation score {Format(BestScore)}")
                 with { Trial = trialNum, TotalTrials = adjustedNumTrials, Score = BestScore, BestScore = BestScore });
         }
@@ -170,12 +170,12 @@ public sealed partial class MIPROv2
             }
             catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
-                MIPROv2.Log.LogError(ex, "An exception occurred during evaluation");
+                Log.LogError(ex, "An exception occurred during evaluation");
                 return 0.0;
             }
         }
 
-        private void Log(int trialNum, bool fullEval, IReadOnlyDictionary<string, int> chosen, double score, Module candidate)
+        private void Record(int trialNum, bool fullEval, IReadOnlyDictionary<string, int> chosen, double score, Module candidate)
         {
             TrialLogs.Add(new MIPROv2TrialLog(trialNum, fullEval, chosen, score, TotalEvalCalls, candidate));
             if (owner.Options.LogDir is { } dir)
