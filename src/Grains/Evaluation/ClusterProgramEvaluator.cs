@@ -80,7 +80,7 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
             };
             var key = GrainKeys.Shard(work.RunId, hash, work.ShardId);
             ShardKeys.Add(key);
-            return _grains.GetGrain<IEvaluationShardGrain>(key).EvaluateAsync(work, cancellationToken);
+            return CallShardAsync(key, work, cancellationToken);
         }));
 
         // Gather in example order, whatever order the shards finished in (invariant 1).
@@ -100,6 +100,27 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
         var errors = evaluations.Where(e => !e.Succeeded).Select(e => e.Error!).ToList();
         if (request.MaxErrors is { } max && errors.Count >= max) throw new MaxErrorsExceededException(max, errors);
         return new ProgramEvaluation(evaluations);
+    }
+
+    // A shard on a silo that died fails with a transient error; the retry activates it on a live silo, where it reads
+    // the cells already stored and evaluates the rest.
+    private async Task<IReadOnlyList<CellResult>> CallShardAsync(string key, ShardWork work, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _grains.GetGrain<IEvaluationShardGrain>(key).EvaluateAsync(work, cancellationToken);
+            }
+            catch (Exception ex) when (ClusterEvaluationException.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= _options.ShardAttempts)
+                {
+                    throw new ClusterEvaluationException($"Shard {key} failed {attempt} times: {ex.Message}", ex, transient: true);
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken);
+            }
+        }
     }
 
     private async Task StoreCandidateAsync(CandidateProgram candidate)

@@ -18,6 +18,9 @@ public sealed record ClusterProgramEvaluatorOptions
     /// </summary>
     public int ShardSize { get; init; } = 4;
 
+    /// <summary>Tries per shard call when a silo fails (transient errors only).</summary>
+    public int ShardAttempts { get; init; } = 6;
+
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     public void Validate()
@@ -25,6 +28,7 @@ public sealed record ClusterProgramEvaluatorOptions
         GrainKeys.CheckRunId(RunId);
         ArgumentNullException.ThrowIfNull(Program);
         if (DatasetId is not null) GrainKeys.CheckRunId(DatasetId);
+        if (ShardAttempts < 1) throw new ArgumentException($"ShardAttempts must be at least 1, not {ShardAttempts}.");
         if (ShardSize < 1) throw new ArgumentException($"ShardSize must be at least 1, not {ShardSize}.");
     }
 }
