@@ -81,7 +81,7 @@ public sealed class EvaluationShardGrain(
         {
             gate.Release();
         }
-        silo.CountCell();
+        silo.OnCellEvaluated(this.GetPrimaryKeyString() + "|" + encoded.Id);
         _evaluated++;
         var cell = CellCodec.Encode(encoded.Id, result);
         if (result.Succeeded)
@@ -103,7 +103,10 @@ public sealed class EvaluationShardGrain(
         while (_dirty)
         {
             _dirty = false;
+            var written = state.State.Cells.Keys.ToList();
             await state.WriteStateAsync();
+            var key = this.GetPrimaryKeyString();
+            foreach (var id in written) silo.OnCellStored(key + "|" + id);
         }
     }
 

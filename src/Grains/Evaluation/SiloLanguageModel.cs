@@ -17,5 +17,17 @@ public sealed class SiloLanguageModel(BaseLM lm, int numThreads = 8)
     /// <summary>Cells evaluated on this silo (not served from a shard's store).</summary>
     public long CellsEvaluated => Interlocked.Read(ref _cellsEvaluated);
 
-    internal void CountCell() => Interlocked.Increment(ref _cellsEvaluated);
+    /// <summary>Raised with the cell id (shard key + '|' + example id) after this silo evaluated a cell.</summary>
+    public event Action<string>? CellEvaluated;
+
+    /// <summary>Raised with the cell id after a cell was written to grain storage.</summary>
+    public event Action<string>? CellStored;
+
+    internal void OnCellEvaluated(string cellId)
+    {
+        Interlocked.Increment(ref _cellsEvaluated);
+        CellEvaluated?.Invoke(cellId);
+    }
+
+    internal void OnCellStored(string cellId) => CellStored?.Invoke(cellId);
 }

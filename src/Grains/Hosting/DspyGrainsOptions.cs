@@ -40,6 +40,12 @@ public sealed class DspyGrainsOptions
     /// </summary>
     public BaseLM? Lm { get; set; }
 
+    /// <summary>
+    /// How often a running compile run's reminder fires; after a silo or cluster failure the run resumes within this
+    /// time even if nobody calls it. Orleans' minimum reminder period is lowered to it when shorter.
+    /// </summary>
+    public TimeSpan ResumeReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentException">A value is missing or out of range, with the option's name.</exception>
     public void Validate()
@@ -53,6 +59,7 @@ public sealed class DspyGrainsOptions
             throw new ArgumentException($"Dspy:Grains:GrainStateTable '{GrainStateTable}' must be 3-63 letters and digits starting with a letter (an Azure table name).");
         }
         if (Lm is null && string.IsNullOrWhiteSpace(LmModel)) throw new ArgumentException("Dspy:Grains:LmModel is required (e.g. sim).");
+        if (ResumeReminderPeriod < TimeSpan.FromSeconds(1)) throw new ArgumentException($"Dspy:Grains:ResumeReminderPeriod must be at least 1 second, not {ResumeReminderPeriod}.");
         if (NumThreads < 1) throw new ArgumentException($"Dspy:Grains:NumThreads must be at least 1, not {NumThreads}.");
     }
 }

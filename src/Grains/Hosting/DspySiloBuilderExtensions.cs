@@ -52,6 +52,11 @@ public static class DspySiloBuilderExtensions
         silo.Services.AddSingleton(_ => new SiloLanguageModel(
             options.Lm ?? new LM(options.LmModel, cache: options.LmCache, apiBase: options.LmApiBase), options.NumThreads));
         silo.Services.AddSingleton<IGrainStorageSerializer>(serializer);
+        silo.Services.AddSingleton(options);
+        if (options.ResumeReminderPeriod < TimeSpan.FromMinutes(1))
+        {
+            silo.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = options.ResumeReminderPeriod);
+        }
         return silo;
     }
 }

@@ -16,6 +16,7 @@ public sealed partial class CompileRunGrain(
     [PersistentState("run", GrainStorageNames.Runs)] IPersistentState<CompileRunRecord> state,
     SiloLanguageModel silo,
     ILocalSiloDetails siloDetails,
+    DspyGrainsOptions options,
     ILogger<CompileRunGrain> logger) : Grain, ICompileRunGrain, IRemindable, IDisposable
 {
     private const string ResumeReminder = "resume";
@@ -54,7 +55,7 @@ public sealed partial class CompileRunGrain(
         state.State.State = CompileRunState.Running;
         await state.WriteStateAsync();
         // The reminder outlives this activation and silo: it reactivates the run so it resumes after a failure.
-        await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await this.RegisterOrUpdateReminder(ResumeReminder, options.ResumeReminderPeriod, options.ResumeReminderPeriod);
         Launch(resumed: false);
         return Status();
     }
