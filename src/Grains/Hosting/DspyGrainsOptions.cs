@@ -28,6 +28,32 @@ public sealed class DspyGrainsOptions
     /// <summary>The LM's base URL for OpenAI-compatible servers (e.g. <c>dspy sim serve</c>); null for the provider default.</summary>
     public string? LmApiBase { get; set; }
 
+    /// <summary>The LM's API key (null: the provider's environment variable).</summary>
+    public string? LmApiKey { get; set; }
+
+    /// <summary>
+    /// The endpoint's requests per <see cref="LmWindow"/>; with any endpoint limit set, every silo's LM calls go
+    /// through the endpoint's permit broker (<see cref="ILmGatewayGrain"/>).
+    /// </summary>
+    public int? LmRequestsPerWindow { get; set; }
+
+    /// <summary>The endpoint's tokens per <see cref="LmWindow"/>.</summary>
+    public long? LmTokensPerWindow { get; set; }
+
+    /// <summary>The endpoint's requests in flight across the cluster.</summary>
+    public int? LmMaxInFlight { get; set; }
+
+    /// <summary>The endpoint's rate window (providers: one minute).</summary>
+    public TimeSpan LmWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The broker's key (provider + model + credential scope); null means the model and base URL.</summary>
+    public string? LmEndpointKey { get; set; }
+
+    /// <summary>The endpoint limits, or null when none is set (no broker).</summary>
+    public EndpointLimits? EndpointLimits => LmRequestsPerWindow is null && LmTokensPerWindow is null && LmMaxInFlight is null
+        ? null
+        : new EndpointLimits { RequestsPerWindow = LmRequestsPerWindow, TokensPerWindow = LmTokensPerWindow, MaxInFlight = LmMaxInFlight, Window = LmWindow };
+
     /// <summary>Use DSPy's request cache for the silo's LM.</summary>
     public bool LmCache { get; set; } = true;
 
@@ -60,6 +86,14 @@ public sealed class DspyGrainsOptions
         }
         if (Lm is null && string.IsNullOrWhiteSpace(LmModel)) throw new ArgumentException("Dspy:Grains:LmModel is required (e.g. sim).");
         if (ResumeReminderPeriod < TimeSpan.FromSeconds(1)) throw new ArgumentException($"Dspy:Grains:ResumeReminderPeriod must be at least 1 second, not {ResumeReminderPeriod}.");
+        try
+        {
+            EndpointLimits?.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"Dspy:Grains endpoint limits: {ex.Message}", ex);
+        }
         if (NumThreads < 1) throw new ArgumentException($"Dspy:Grains:NumThreads must be at least 1, not {NumThreads}.");
     }
 }

@@ -49,8 +49,7 @@ public static class DspySiloBuilderExtensions
             silo.UseInMemoryReminderService();
         }
 
-        silo.Services.AddSingleton(_ => new SiloLanguageModel(
-            options.Lm ?? new LM(options.LmModel, cache: options.LmCache, apiBase: options.LmApiBase), options.NumThreads));
+        silo.Services.AddSingleton(sp => new SiloLanguageModel(options.Lm ?? CreateLm(options, sp), options.NumThreads));
         silo.Services.AddSingleton<IGrainStorageSerializer>(serializer);
         silo.Services.AddSingleton(options);
         if (options.ResumeReminderPeriod < TimeSpan.FromMinutes(1))
@@ -58,5 +57,17 @@ public static class DspySiloBuilderExtensions
             silo.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = options.ResumeReminderPeriod);
         }
         return silo;
+    }
+
+    // The silo's LM pipeline: the provider's client, wrapped in the gateway's permit client when the endpoint has limits.
+    // DSPy's request cache sits in the LM, outside the limiter, so cache hits cost no quota.
+    private static LM CreateLm(DspyGrainsOptions options, IServiceProvider services)
+    {
+        var plain = new LM(options.LmModel, cache: options.LmCache, apiKey: options.LmApiKey, apiBase: options.LmApiBase);
+        if (options.EndpointLimits is not { } limits) return plain;
+        var key = options.LmEndpointKey ?? $"{options.LmModel}@{options.LmApiBase ?? "default"}";
+        var silo = services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString();
+        var gateway = new LmGatewayChatClient(plain.ChatClient, services.GetRequiredService<IGrainFactory>(), key, limits, silo);
+        return new LM(options.LmModel, gateway, cache: options.LmCache, capabilities: plain.Capabilities);
     }
 }
