@@ -119,7 +119,7 @@ public sealed class BootstrapFewShotWithRandomSearch : Teleprompter
         var stoppedByBudget = false;
         var evaluator = options?.Evaluator ?? LocalProgramEvaluator.Instance;
         if (valset.Count == 0) throw new ArgumentException("The devset is empty; there is nothing to evaluate.");
-        for (var start = 0; start < seeds.Count && !stopped; start += Options.CandidateParallelism)
+        for (var start = 0; start < seeds.Count && !stopped && !stoppedByBudget; start += Options.CandidateParallelism)
         {
             var batch = seeds.Skip(start).Take(Options.CandidateParallelism).ToList();
             // Copies are made here, one at a time, so no candidate reads the student or teacher while another copies it.
@@ -150,7 +150,6 @@ public sealed class BootstrapFewShotWithRandomSearch : Teleprompter
                     if (best is null) throw BudgetStop.Exhausted(results[j].Exception);
                     Log.LogWarning("Random search stopped by the LM budget after {Count} candidates.", candidates.Count);
                     stoppedByBudget = true;
-                    stopped = true;
                     break;
                 }
                 var candidate = results[j].Result!;
