@@ -110,7 +110,7 @@ internal static class CompileCommand
                 ["val"] = valPath is null ? null : FileHash(valPath),
                 ["metric"] = metricName,
                 ["optimizer"] = chosen.Name,
-                ["params"] = new Dictionary<string, object?>(chosen.Create(context).GetParams(), StringComparer.Ordinal),
+                ["params"] = ManifestParams(chosen.Create(context)),
                 ["auto"] = autoValue,
                 ["lm"] = model,
                 ["prompt_lm"] = promptModel,
@@ -215,6 +215,14 @@ internal static class CompileCommand
         if (maxTokens is < 1) throw new CliException("--max-tokens must be at least 1.");
         if (maxCost is { } c && (!double.IsFinite(c) || c <= 0)) throw new CliException("--max-cost must be a positive number of USD.");
         return new BudgetLimits { MaxCalls = maxCalls, MaxTokens = maxTokens, MaxCost = maxCost };
+    }
+
+    // The optimizer's settings minus the thread count, which never changes a result (so a resume may use other threads).
+    private static Dictionary<string, object?> ManifestParams(Teleprompter teleprompter)
+    {
+        var settings = new Dictionary<string, object?>(teleprompter.GetParams(), StringComparer.Ordinal);
+        settings.Remove("num_threads");
+        return settings;
     }
 
     private static LM CreatePromptLm(string model, string? apiBase, Cache? cache)

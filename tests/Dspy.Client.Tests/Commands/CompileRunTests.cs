@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dspy.Cli;
+using Xunit.Abstractions;
 
 namespace Dspy.Client.Tests.Commands;
 
@@ -10,13 +11,15 @@ namespace Dspy.Client.Tests.Commands;
 /// </summary>
 public sealed class CompileRunTests : IDisposable
 {
+    private readonly ITestOutputHelper _output;
     private readonly string _dir = Directory.CreateTempSubdirectory("dspy-compile-run-").FullName;
     private readonly string _train;
     private readonly string _val;
     private static readonly string ArithmeticSignature = File.ReadAllText(Path.Combine(CliProcess.RepoRoot, "samples", "arithmetic", "signature.txt")).Trim();
 
-    public CompileRunTests()
+    public CompileRunTests(ITestOutputHelper output)
     {
+        _output = output;
         _train = Path.Combine(_dir, "train.jsonl");
         _val = Path.Combine(_dir, "val.jsonl");
         File.WriteAllLines(_train, File.ReadLines(Path.Combine(CliProcess.RepoRoot, "samples", "arithmetic", "train.jsonl")).Take(40));
@@ -30,8 +33,9 @@ public sealed class CompileRunTests : IDisposable
         var args = new List<string>
         {
             "compile", "-s", ArithmeticSignature, "--train", _train, "--val", _val, "--metric", "exact_match", "--optimizer", "random-search",
-            "--num-candidates", "4", "--max-labeled", "8", "--lm", lm, "--threads", threads, "--out", output, "--json",
+            "--max-labeled", "8", "--lm", lm, "--threads", threads, "--out", output, "--json",
         };
+        if (!extra.Contains("--num-candidates")) args.AddRange(["--num-candidates", "4"]);
         if (apiBase is not null) args.AddRange(["--api-base", apiBase]);
         args.AddRange(extra);
         return [.. args];
@@ -98,6 +102,7 @@ public sealed class CompileRunTests : IDisposable
         Assert.True(JsonDocument.Parse(rerun.Stdout).RootElement.GetProperty("resumed").GetBoolean());
 
         var repeated = server.Stats.RequestsReceived - total;
+        _output.WriteLine($"sim: {total} provider calls uninterrupted; killed after {beforeKill}; the re-run repeated {repeated} ({100.0 * repeated / total:0.##}%)");
         Assert.True(repeated <= total * 0.02, $"killed after {beforeKill} of {total} calls; the re-run repeated {repeated}");
         Assert.Equal(await File.ReadAllBytesAsync(reference), await File.ReadAllBytesAsync(resumed));
     }
