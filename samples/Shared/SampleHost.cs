@@ -32,9 +32,10 @@ internal static class SampleHost
             {
                 await body(parsed);
             }
-            catch (Exception ex) when (ex is DspyException or ArgumentException or IOException)
+            catch (Exception ex) when (ex is DspyException or FormatException or ArgumentException or IOException)
             {
                 await Console.Error.WriteLineAsync($"{sample}: {ex.Message}");
+                // An LM failure or an answer that does not parse is a failed run; a bad option or data file is bad input.
                 return ex is ArgumentException or IOException ? 2 : 1;
             }
         }
