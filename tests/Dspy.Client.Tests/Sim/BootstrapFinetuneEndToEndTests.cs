@@ -126,4 +126,37 @@ public sealed class BootstrapFinetuneEndToEndTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("model_not_found", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task BetterTogether_prompt_then_weight_optimization_beats_the_unoptimized_program_on_intent()
+    {
+        await using var server = await SimServer.StartAsync(new SimServerOptions(), new SimChatClient());
+        var baseLm = new LM("openai/sim", apiKey: "test", apiBase: server.ApiBase.ToString(), cache: false);
+        var train = Load("train", 0, 160);
+        var val = Load("train", 160, 30);
+        var dev = Load("dev", 0, 40);
+        var metric = Metrics.Get("exact_match");
+        var student = new Predict(IntentSignature);
+        student.SetLm(baseLm);
+        // Random search's candidates are reset copies without LMs: they run on the configured LM, as in DSPy.
+        using var _ = Settings.Context(s => s with { Lm = baseLm, NumThreads = 4 });
+
+        var optimizers = new Dictionary<string, Teleprompter>
+        {
+            ["p"] = new BootstrapFewShotWithRandomSearch(metric, maxBootstrappedDemos: 2, maxLabeledDemos: 8, numCandidatePrograms: 2),
+            ["w"] = new BootstrapFinetune(metric, provider: new OpenAIFinetuneProvider { PollInterval = TimeSpan.Zero }),
+        };
+        var before = await new Evaluate(dev, metric).RunAsync(student);
+        var result = await new BetterTogether(metric, optimizers, new BetterTogetherOptions { Strategy = "p -> w" })
+            .RunAsync(student, train, new CompileOptions { Valset = val });
+        var after = await new Evaluate(dev, metric).RunAsync(result.Program);
+
+        Assert.False(result.FlagCompilationErrorOccurred);
+        Assert.Equal(3, result.CandidatePrograms.Count);
+        Assert.Single(server.FineTunedModels);
+        output.WriteLine($"intent on sim ({dev.Count} dev): unoptimized {before.Score}%, BetterTogether 'p -> w' {after.Score}% (best strategy " +
+            $"'{result.CandidatePrograms[0].Strategy}'; val {string.Join(", ", result.CandidatePrograms.Select(c => $"'{c.Strategy}' {c.Score}"))}; " +
+            $"{result.Budget.LmCalls} LM calls)");
+        Assert.True(after.Score > before.Score + 10, $"BetterTogether {after.Score} should beat the unoptimized {before.Score}");
+    }
 }
