@@ -46,7 +46,7 @@ public sealed class BootstrapFinetuneEndToEndTests(ITestOutputHelper output)
         using var _ = Settings.Context(s => s with { NumThreads = 4 });
 
         var before = await new Evaluate(dev, metric).RunAsync(student);
-        var optimizer = new BootstrapFinetune(metric, provider: new OpenAIFinetuneProvider { PollInterval = TimeSpan.Zero });
+        var optimizer = new BootstrapFinetune(metric, provider: new OpenAIFinetuneProvider { PollInterval = TimeSpan.Zero, InitialPollInterval = TimeSpan.Zero });
         var result = await optimizer.FinetuneAsync(student, train, [teacher]);
         var after = await new Evaluate(dev, metric).RunAsync(result.Program);
 
@@ -74,7 +74,7 @@ public sealed class BootstrapFinetuneEndToEndTests(ITestOutputHelper output)
         student.SetLm(baseLm);
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            new BootstrapFinetune(provider: new OpenAIFinetuneProvider { PollInterval = TimeSpan.Zero }).CompileAsync(student, Load("train", 0, 4)));
+            new BootstrapFinetune(provider: new OpenAIFinetuneProvider { PollInterval = TimeSpan.Zero, InitialPollInterval = TimeSpan.Zero }).CompileAsync(student, Load("train", 0, 4)));
         Assert.Contains("ended with status 'failed'", e.Message, StringComparison.Ordinal);
         Assert.Contains("Training file has 4 example(s), but must have at least 10 examples", e.Message, StringComparison.Ordinal);
         Assert.Empty(server.FineTunedModels);
@@ -144,7 +144,7 @@ public sealed class BootstrapFinetuneEndToEndTests(ITestOutputHelper output)
         var optimizers = new Dictionary<string, Teleprompter>
         {
             ["p"] = new BootstrapFewShotWithRandomSearch(metric, maxBootstrappedDemos: 2, maxLabeledDemos: 8, numCandidatePrograms: 2),
-            ["w"] = new BootstrapFinetune(metric, provider: new OpenAIFinetuneProvider { PollInterval = TimeSpan.Zero }),
+            ["w"] = new BootstrapFinetune(metric, provider: new OpenAIFinetuneProvider { PollInterval = TimeSpan.Zero, InitialPollInterval = TimeSpan.Zero }),
         };
         var before = await new Evaluate(dev, metric).RunAsync(student);
         var result = await new BetterTogether(metric, optimizers, new BetterTogetherOptions { Strategy = "p -> w" })

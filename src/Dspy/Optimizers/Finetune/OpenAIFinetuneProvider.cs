@@ -9,16 +9,20 @@ namespace Dspy;
 /// Fine-tuning through OpenAI's API (DSPy's <c>OpenAIProvider</c>), for <c>openai/...</c> LMs and any OpenAI-compatible
 /// server reached through <c>api_base</c> (such as <c>dspy sim serve</c>): writes the records as JSONL, uploads them
 /// (<c>POST /files</c>, <c>purpose=fine-tune</c>), creates a job (<c>POST /fine_tuning/jobs</c> with the model and
-/// <c>hyperparameters = train_kwargs</c>), reads its status (<c>GET /fine_tuning/jobs/{id}</c>) every
-/// <see cref="PollInterval"/> until it is <c>succeeded</c>, <c>failed</c> or <c>cancelled</c>, and returns a copy of the LM
+/// <c>hyperparameters = train_kwargs</c>), reads its status (<c>GET /fine_tuning/jobs/{id}</c>) until it is <c>succeeded</c>,
+/// <c>failed</c> or <c>cancelled</c> (first at once, then after <see cref="InitialPollInterval"/>, doubling up to
+/// <see cref="PollInterval"/>, so a quick job is seen quickly and a long one is read every 20 s as DSPy does), and returns a copy of the LM
 /// for <c>fine_tuned_model</c> (as <c>openai/&lt;fine_tuned_model&gt;</c>, keeping the LM's api base and key).
 /// </summary>
 public sealed class OpenAIFinetuneProvider : FinetuneProvider
 {
     private const string DefaultApiBase = "https://api.openai.com/v1";
 
-    /// <summary>How long to wait between status reads (DSPy polls every 20 s).</summary>
+    /// <summary>The longest wait between status reads (DSPy polls every 20 s).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The first wait between status reads; each later wait doubles, up to <see cref="PollInterval"/>.</summary>
+    public TimeSpan InitialPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The clock of the waits between polls.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -85,6 +89,7 @@ public sealed class OpenAIFinetuneProvider : FinetuneProvider
         var jobId = created.GetProperty("id").GetString()!;
 
         var polls = 0;
+        var wait = InitialPollInterval < PollInterval ? InitialPollInterval : PollInterval;
         JsonElement job;
         string status;
         while (true)
@@ -94,7 +99,8 @@ public sealed class OpenAIFinetuneProvider : FinetuneProvider
             status = job.GetProperty("status").GetString() ?? "";
             if (status is "succeeded" or "failed" or "cancelled") break;
             if (polls >= MaxPolls) throw new InvalidOperationException($"Fine-tuning job {jobId} was still '{status}' after {polls} status reads.");
-            await Task.Delay(PollInterval, TimeProvider, cancellationToken);
+            await Task.Delay(wait, TimeProvider, cancellationToken);
+            wait = wait * 2 < PollInterval ? wait * 2 : PollInterval;
         }
         if (status != "succeeded")
         {

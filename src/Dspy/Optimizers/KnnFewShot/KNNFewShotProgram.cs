@@ -47,6 +47,15 @@ public sealed class KNNFewShotProgram : Module
         return await bootstrap.CompileAsync(_program, neighbours, new CompileOptions { Teacher = _teacher, Evaluator = _evaluator }, cancellationToken);
     }
 
+    /// <summary>
+    /// The wrapped program's state, so a saved KNNFewShot program loads as the student (as in DSPy, the per-call demos are
+    /// not part of the saved state: they are chosen again on each call).
+    /// </summary>
+    public override Dictionary<string, object?> DumpState() => _program.DumpState();
+
+    /// <summary>Loads <see cref="DumpState"/>'s shape into the wrapped program.</summary>
+    public override void LoadState(IReadOnlyDictionary<string, object?> state, bool allowUnsafeLmState = false) => _program.LoadState(state, allowUnsafeLmState);
+
     /// <inheritdoc/>
     protected override async Task<Prediction> ForwardAsync(IReadOnlyDictionary<string, object?> inputs, CancellationToken cancellationToken)
     {
