@@ -53,6 +53,7 @@ public sealed partial class CompileRunGrain(
         }
         state.State.Config = config;
         state.State.State = CompileRunState.Running;
+        state.State.Attempts = 1;
         await state.WriteStateAsync();
         // The reminder outlives this activation and silo: it reactivates the run so it resumes after a failure.
         await this.RegisterOrUpdateReminder(ResumeReminder, options.ResumeReminderPeriod, options.ResumeReminderPeriod);
@@ -105,8 +106,11 @@ public sealed partial class CompileRunGrain(
 
     private void Launch(bool resumed)
     {
-        state.State.Attempts++;
-        if (resumed) AddEvent(new RunProgressEvent { Kind = "resumed", Message = $"attempt {state.State.Attempts}" });
+        if (resumed)
+        {
+            state.State.Attempts++;
+            AddEvent(new RunProgressEvent { Kind = "resumed", Message = $"attempt {state.State.Attempts}" });
+        }
         _cancel?.Dispose();
         _cancel = new CancellationTokenSource();
         _running = RunAsync(state.State.Config!, _cancel.Token);
