@@ -3,17 +3,28 @@ using Dspy.Bench.Cluster;
 
 // Cluster scenario runner (issue 5's bench scenarios). Writes bench/results/cluster-<scenario>.json and a Markdown table.
 // Usage: dotnet run -c Release --project bench/Dspy.Bench.Cluster -- overhead [--examples N]
+//        dotnet run -c Release --project bench/Dspy.Bench.Cluster -- gateway [--seconds N]
 // Measured on the simulated LM (stated in every output).
 var scenario = args.Length > 0 ? args[0] : "overhead";
-var count = args.SkipWhile(a => a != "--examples").Skip(1).Select(int.Parse).FirstOrDefault(10_000);
-if (scenario != "overhead")
+int Option(string name, int fallback)
 {
-    await Console.Error.WriteLineAsync($"unknown scenario '{scenario}'; available: overhead (gateway and compile: not yet)");
+    var value = args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+    return value is null ? fallback : int.TryParse(value, out var n) && n >= 1 ? n : throw new ArgumentException($"{name} must be a positive integer, not '{value}'.");
+}
+if (scenario is not ("overhead" or "gateway"))
+{
+    await Console.Error.WriteLineAsync($"unknown scenario '{scenario}'; available: overhead, gateway (compile: not yet)");
     return 2;
 }
-if (count < 1)
+int count, seconds;
+try
 {
-    await Console.Error.WriteLineAsync("--examples must be at least 1");
+    count = Option("--examples", 10_000);
+    seconds = Option("--seconds", 60);
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
     return 2;
 }
 var root = new DirectoryInfo(AppContext.BaseDirectory);
@@ -23,15 +34,22 @@ if (root is null)
     await Console.Error.WriteLineAsync("run from inside the repository");
     return 2;
 }
-var rows = await OverheadScenario.RunAsync(count, Path.Combine(root.FullName, "samples"));
+var samples = Path.Combine(root.FullName, "samples");
+var rows = scenario == "overhead"
+    ? await OverheadScenario.RunAsync(count, samples)
+    : await GatewayScenario.RunAsync(samples, rpm: 600, latencyMs: 300, seconds);
 var results = Path.Combine(root.FullName, "bench", "results");
 Directory.CreateDirectory(results);
-await File.WriteAllTextAsync(Path.Combine(results, "cluster-overhead.json"), PythonJson.Dumps(new Dictionary<string, object?>
+await File.WriteAllTextAsync(Path.Combine(results, $"cluster-{scenario}.json"), PythonJson.Dumps(new Dictionary<string, object?>
 {
-    ["scenario"] = "overhead", ["lm"] = "sim (in-process, no latency)", ["cores"] = (long)Environment.ProcessorCount, ["rows"] = rows.Cast<object?>().ToList(),
+    ["scenario"] = scenario,
+    ["lm"] = scenario == "overhead" ? "sim (in-process, no latency)" : "dspy sim serve (in-process HTTP server)",
+    ["cores"] = (long)Environment.ProcessorCount,
+    ["rows"] = rows.Cast<object?>().ToList(),
 }, indent: 2) + "\n");
-Console.WriteLine($"cluster overhead on the simulated LM, {count} examples, {Environment.ProcessorCount} cores (all silos in one process)");
-Console.WriteLine("| path | silos | seconds | examples/s | score |");
-Console.WriteLine("|---|---|---|---|---|");
-foreach (var r in rows) Console.WriteLine($"| {r["path"]} | {r["silos"]} | {r["seconds"]} | {r["examples_per_second"]} | {r["score"]} |");
+Console.WriteLine($"cluster {scenario} on the simulated LM, {Environment.ProcessorCount} cores (all silos in one process)");
+var keys = rows[0].Keys.ToList();
+Console.WriteLine("| " + string.Join(" | ", keys) + " |");
+Console.WriteLine("|" + string.Concat(keys.Select(_ => "---|")));
+foreach (var r in rows) Console.WriteLine("| " + string.Join(" | ", keys.Select(k => PythonRepr.Str(r[k]))) + " |");
 return 0;

@@ -5,7 +5,7 @@ namespace Dspy.Grains;
 /// token buckets for requests and tokens plus an in-flight count; a refused request gets the time until it could pass.
 /// </summary>
 /// <remarks>
-/// <para>Window-safe buckets: capacity C (10% of the limit E) refilling at (E - C) / (window + lease TTL), so permits
+/// <para>Window-safe buckets: capacity C (2% of the limit E: a burst allowance costs steady throughput, since C + rate x span is fixed) refilling at (E - C) / (window + lease TTL), so permits
 /// granted in any span of a window plus a lease TTL never exceed E. Providers count requests in a sliding window when
 /// they arrive; a leased permit is used within its TTL after it was granted, so the provider never sees more than E in
 /// its window.</para>
@@ -152,7 +152,7 @@ public sealed class EndpointLimiter
 
     private double Effective(double limit) => Math.Max(1, limit * _factor);
 
-    private double Capacity(double? limit) => limit is { } l ? Math.Max(1, Math.Floor(Effective(l) * 0.1)) : 0;
+    private double Capacity(double? limit) => limit is { } l ? Math.Max(1, Math.Floor(Effective(l) * 0.02)) : 0;
 
     // Per second, so that capacity + rate x (window + TTL) equals the effective limit.
     private double Rate(double limit)

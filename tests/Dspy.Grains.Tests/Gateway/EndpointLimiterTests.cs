@@ -30,8 +30,9 @@ public sealed class EndpointLimiterTests
         var span = TimeSpan.FromSeconds(11);
         var maxInSpan = grants.Select((start, i) => grants.Skip(i).TakeWhile(g => g - start < span).Count()).Max();
         Assert.True(maxInSpan <= 50, $"{maxInSpan} grants within {span}");
-        // 60 s of demand: at least the sustainable rate (45 per 11 s after the 5-permit burst).
-        Assert.True(grants.Count >= 5 + (45 * 59 / 11), $"{grants.Count} grants in 60 s");
+        // 60 s of demand: at least 95% of the sustainable count (a 1-permit burst, 2% of 50, then 49 per 11 s); the
+        // rest is lost to the 10 ms polling of this test against a bucket that holds only one permit.
+        Assert.True(grants.Count >= 0.95 * (1 + (49.0 * 60 / 11)), $"{grants.Count} grants in 60 s");
     }
 
     [Fact]
@@ -39,7 +40,7 @@ public sealed class EndpointLimiterTests
     {
         var clock = new ManualClock();
         var limiter = new EndpointLimiter(PerTenSeconds, TimeSpan.FromSeconds(1), clock);
-        Assert.Equal(5, limiter.Acquire(Ask(10)).Granted);
+        Assert.Equal(1, limiter.Acquire(Ask(10)).Granted);
         var refused = limiter.Acquire(Ask());
         Assert.Equal(0, refused.Granted);
         clock.Advance(refused.RetryAfter);
@@ -74,7 +75,7 @@ public sealed class EndpointLimiterTests
         for (var i = 0; i < 10; i++) limiter.Report(new EndpointOutcome { Failed = true });
         Assert.Equal(1.0, limiter.Stats.LimitFactor);
         Assert.Equal(10, limiter.Stats.Failures);
-        Assert.Equal(5, limiter.Acquire(Ask(10)).Granted);
+        Assert.Equal(1, limiter.Acquire(Ask(10)).Granted);
     }
 
     [Fact]
