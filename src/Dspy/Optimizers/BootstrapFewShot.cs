@@ -30,12 +30,14 @@ namespace Dspy;
 /// <remarks>
 /// <para>
 /// Parallelism without changing the result: examples run in windows of <c>min(numThreads, demos still needed)</c>
-/// consecutive examples, concurrently, each against its own deep copy of the teacher (so removing the example from the
-/// demos mutates nothing shared). When a window is done its outcomes are applied in trainset order with DSPy's sequential
+/// consecutive examples, through <see cref="CompileOptions.Evaluator"/> (one request per round, with captured traces and
+/// the example removed from the teacher's demos), so every run is a memoisable evaluation cell. When a window is done its outcomes are applied in trainset order with DSPy's sequential
 /// rules: stop as soon as enough examples are bootstrapped, count errors and re-throw at the limit. A window never holds
 /// more examples than demos are still needed, so it cannot overshoot the stopping point: the compiled program, the events
 /// and the LM calls are DSPy's sequential ones for any thread count. The one exception is a run that ends by re-throwing
 /// at the error limit, where later examples of that window have already run (their calls are in the budget).
+/// When the LM budget (<see cref="LMBudget"/>) refuses a call, bootstrapping stops gracefully: the examples of the windows
+/// already finished keep their demos and the window in progress is dropped.
 /// </para>
 /// <para>
 /// Randomness: the labeled pool and the samples use <see cref="PythonRandom"/> with seed 0, so they match Python DSPy. The
@@ -109,7 +111,7 @@ public sealed class BootstrapFewShot : Teleprompter
             with { TotalTrials = trainset.Count });
 
         var state = new BootstrapState(names);
-        await BootstrapExamplesAsync(teacher, trainset, state, usage, progress, options?.Evaluator ?? LocalProgramEvaluator.Instance, cancellationToken);
+        await BootstrapExamplesAsync(teacher, trainset, state, usage, options, cancellationToken);
 
         if (Log.IsEnabled(LogLevel.Information))
         {
@@ -125,7 +127,8 @@ public sealed class BootstrapFewShot : Teleprompter
 
         var budget = usage.Budget;
         progress?.Report(CreateEvent(OptimizerEventKind.Finished, budget,
-            $"bootstrapped {state.Bootstrapped.Count} of {state.ExamplesProcessed} examples tried ({state.Attempts} attempts, {state.Errors} errors)"));
+            $"bootstrapped {state.Bootstrapped.Count} of {state.ExamplesProcessed} examples tried ({state.Attempts} attempts, {state.Errors} errors)"
+            + (state.StoppedByBudget ? "; stopped by the LM budget" : "")));
         var traces = state.Traces.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<Example>)kv.Value.ToList(), StringComparer.Ordinal);
         return new BootstrapFewShotResult(compiled, traces, [.. state.Bootstrapped], validation, state.ExamplesProcessed, state.Attempts,
             state.Errors, budget);
@@ -167,13 +170,19 @@ public sealed class BootstrapFewShot : Teleprompter
         public int Errors { get; set; }
         public int ExamplesProcessed { get; set; }
         public int LastExampleIndex { get; set; }
+        public bool StoppedByBudget { get; set; }
     }
 
     private sealed record Attempt(bool Success, IReadOnlyList<PredictorTraceStep> Trace, Exception? Error);
 
+    // Accepts every run when no metric is given (DSPy: no metric means every trace is kept).
+    private static readonly Metric s_acceptAll = new("accept_all", (_, _, _, _) => ValueTask.FromResult<object?>(true));
+
     private async Task BootstrapExamplesAsync(Module teacher, IReadOnlyList<Example> trainset, BootstrapState state, OptimizerUsageScope usage,
-        IProgress<OptimizerEvent>? progress, IProgramEvaluator evaluator, CancellationToken cancellationToken)
+        CompileOptions? options, CancellationToken cancellationToken)
     {
+        var progress = options?.Progress;
+        var evaluator = options?.Evaluator ?? LocalProgramEvaluator.Instance;
         var settings = Settings.Current;
         var maxErrors = Options.MaxErrors ?? settings.MaxErrors;
         var numThreads = Options.NumThreads ?? settings.NumThreads;
@@ -183,7 +192,19 @@ public sealed class BootstrapFewShot : Teleprompter
         {
             var window = Math.Min(Math.Min(numThreads, maxBootstraps - state.Bootstrapped.Count), trainset.Count - next);
             var start = next;
-            var outcomes = await RunWindowAsync(teacher, trainset.Skip(start).Take(window).ToList(), evaluator, numThreads, cancellationToken);
+            List<Attempt>[] outcomes;
+            try
+            {
+                outcomes = await RunWindowAsync(evaluator, teacher, trainset.Skip(start).Take(window).ToList(), numThreads, cancellationToken);
+            }
+            catch (BudgetExceededException ex)
+            {
+                // Graceful stop (invariant 3): the examples of finished windows keep their demos; this window is dropped.
+                state.StoppedByBudget = true;
+                Log.LogWarning("Bootstrapping stopped: {Reason}", ex.Message);
+                state.LastExampleIndex = Math.Max(0, start - 1);
+                return;
+            }
 
             for (var j = 0; j < window; j++)
             {
@@ -192,7 +213,7 @@ public sealed class BootstrapFewShot : Teleprompter
                 if (state.Bootstrapped.Count >= maxBootstraps) return; // DSPy's check before each example
                 state.ExamplesProcessed++;
                 var success = false;
-                foreach (var attempt in outcomes[j]!)
+                foreach (var attempt in outcomes[j])
                 {
                     state.Attempts++;
                     if (attempt.Error is { } error)
@@ -217,11 +238,10 @@ public sealed class BootstrapFewShot : Teleprompter
         state.LastExampleIndex = Math.Max(0, Math.Min(next, trainset.Count) - 1);
     }
 
-    // The rounds of a window of examples, through the program evaluator: round 0 runs every example, round r > 0 re-runs
-    // the examples that have not succeeded yet under lm.Copy(rollout_id = r, temperature = 1.0). Each example keeps its
-    // attempts in order (stopping at its first success), exactly the runs DSPy's per-example loop makes; errors are
-    // returned, not thrown, so the caller counts them in trainset order.
-    private async Task<List<Attempt>[]> RunWindowAsync(Module teacher, List<Example> examples, IProgramEvaluator evaluator, int numThreads,
+    // The rounds of a window of examples through the evaluator seam: round 0 runs every example, round r > 0 (with
+    // rollout_id = r and temperature 1.0) the ones that have not succeeded yet, which are exactly the runs DSPy's
+    // per-example loop makes. Each run has the example removed from the teacher's demos and its own trace.
+    private async Task<List<Attempt>[]> RunWindowAsync(IProgramEvaluator evaluator, Module teacher, List<Example> examples, int numThreads,
         CancellationToken cancellationToken)
     {
         var outcomes = examples.Select(_ => new List<Attempt>()).ToArray();
@@ -231,43 +251,49 @@ public sealed class BootstrapFewShot : Teleprompter
             var request = new ProgramEvaluationRequest
             {
                 Program = teacher,
-                Examples = pending.Select(i => examples[i]).ToList(),
-                Metric = Options.Metric ?? AcceptAll,
+                Examples = pending.Select(j => examples[j]).ToList(),
+                Metric = Options.Metric ?? s_acceptAll,
                 CaptureTraces = true,
-                // DSPy removes the example from the teacher's demos for the duration of its run.
                 ExcludeExampleFromDemos = true,
-                LmOverrides = round == 0 ? null : new Dictionary<string, object?>(StringComparer.Ordinal) { ["rollout_id"] = (long)round, ["temperature"] = 1.0 },
+                LmOverrides = round == 0 ? null
+                    : new Dictionary<string, object?>(StringComparer.Ordinal) { ["rollout_id"] = (long)round, ["temperature"] = 1.0 },
                 NumThreads = numThreads,
                 Phase = "bootstrap",
             };
             ProgramEvaluation evaluation;
-            using (Settings.Context(s => (Options.TeacherSettings?.Invoke(s) ?? s) with { Trace = new TraceLog() }))
+            using (Settings.Context(s => Options.TeacherSettings?.Invoke(s) ?? s))
             {
-                evaluation = await evaluator.EvaluateAsync(request, cancellationToken);
+                if (round > 0 && Settings.Current.Lm is null)
+                {
+                    // As in DSPy's loop, a round that cannot run is an error of each example, counted in order.
+                    var error = new InvalidOperationException("No LM is loaded; BootstrapFewShot rounds after the first copy the configured LM.");
+                    evaluation = new ProgramEvaluation(request.Examples.Select((e, i) => new ExampleEvaluation(i, e, new Prediction(), 0) { Error = error }).ToList());
+                }
+                else
+                {
+                    evaluation = await evaluator.EvaluateAsync(request, cancellationToken);
+                }
             }
-            var stillPending = new List<int>();
+            var failed = new List<int>();
             for (var k = 0; k < pending.Count; k++)
             {
+                var j = pending[k];
                 var result = evaluation.Results[k];
-                var attempt = result.Error is { } error
-                    ? new Attempt(false, [], error)
-                    : new Attempt(IsSuccess(result), result.Trace, null);
-                outcomes[pending[k]].Add(attempt);
-                if (!attempt.Success) stillPending.Add(pending[k]);
+                if (result.Error is { } error)
+                {
+                    outcomes[j].Add(new Attempt(false, [], error));
+                    failed.Add(j);
+                    continue;
+                }
+                var success = Options.Metric is null
+                    || (Options.MetricThreshold is { } threshold && threshold != 0 ? Metric.ToScore(result.MetricValue) >= threshold : IsTruthy(result.MetricValue));
+                outcomes[j].Add(new Attempt(success, result.Trace, null));
+                if (!success) failed.Add(j);
             }
-            pending = stillPending;
+            pending = failed;
         }
         return outcomes;
     }
-
-    private bool IsSuccess(ExampleEvaluation result)
-    {
-        if (Options.Metric is null) return true;
-        return Options.MetricThreshold is { } threshold && threshold != 0 ? result.Score >= threshold : IsTruthy(result.MetricValue);
-    }
-
-    // With no metric every run succeeds (DSPy); the evaluator still needs one to call.
-    private static readonly Metric AcceptAll = Metric.Create("accept_all", (_, _, _) => true);
 
     private static void AddTraces(Attempt attempt, BootstrapState state)
     {
@@ -275,7 +301,7 @@ public sealed class BootstrapFewShot : Teleprompter
         foreach (var step in attempt.Trace)
         {
             // Steps of predictors outside the teacher (DSPy's FIXME) are skipped.
-            if (step.PredictorName is not { } name || !state.Traces.ContainsKey(name)) continue;
+            if (step.PredictorName is not { } name) continue;
             var demo = new Example { ["augmented"] = true };
             foreach (var (k, v) in step.Inputs) demo[k] = v;
             foreach (var (k, v) in step.Outputs.Items()) demo[k] = v;
