@@ -67,6 +67,8 @@ internal static class CompileOptimizers
         OtherOptimizers.InferRules,
         OtherOptimizers.BootstrapFinetune,
         OtherOptimizers.BetterTogether,
+        MiproCompileOptions.Mipro,
+        MiproCompileOptions.Copro,
         // One line per optimizer below (mipro, gepa, others).
     ];
 

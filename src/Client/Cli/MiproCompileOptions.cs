@@ -1,19 +1,23 @@
 namespace Dspy.Cli;
 
 /// <summary>
-/// The <c>dspy compile</c> factories of MIPROv2 (<c>mipro</c>, alias <c>miprov2</c>) and COPRO (<c>copro</c>). They take the
-/// parsed flags as plain values so they do not depend on how the command collects them; each validates the flags it
-/// uses and refuses the others with a clear message, so a flag is never silently ignored.
+/// The <c>dspy compile</c> factories of MIPROv2 (<c>mipro</c>, alias <c>miprov2</c>) and COPRO (<c>copro</c>), registered in
+/// <see cref="CompileOptimizers.All"/>. Each validates the flags it uses and refuses the others with a clear message, so a
+/// flag is never silently ignored.
 /// </summary>
 internal static class MiproCompileOptions
 {
-    /// <summary>CLI name, aliases and one-line description of MIPROv2.</summary>
-    public static (string Name, IReadOnlyList<string> Aliases, string Description) Mipro { get; } =
-        ("mipro", ["miprov2"], "MIPROv2: instructions and demo sets searched with a seeded TPE (--auto light|medium|heavy, --prompt-lm)");
+    /// <summary>MIPROv2 in the <c>dspy compile</c> registry.</summary>
+    public static CompileOptimizer Mipro { get; } = new("mipro", ["miprov2"],
+        "MIPROv2: instructions and demo sets searched with a seeded TPE (--auto light|medium|heavy, --prompt-lm)",
+        ctx => CreateMipro(ctx.Name, ctx.Metric, ctx.Seed, ctx.NumThreads, ctx.MaxDemos, ctx.MaxLabeled, ctx.MaxRounds, ctx.NumCandidates,
+            ctx.StopAtScore, ctx.Auto, ctx.TaskLm, ctx.PromptLm));
 
-    /// <summary>CLI name, aliases and one-line description of COPRO.</summary>
-    public static (string Name, IReadOnlyList<string> Aliases, string Description) Copro { get; } =
-        ("copro", [], "COPRO: coordinate ascent over instructions and output prefixes (--num-candidates is the breadth, --prompt-lm)");
+    /// <summary>COPRO in the <c>dspy compile</c> registry.</summary>
+    public static CompileOptimizer Copro { get; } = new("copro", [],
+        "COPRO: coordinate ascent over instructions and output prefixes (--num-candidates is the breadth, --prompt-lm)",
+        ctx => CreateCopro(ctx.Name, ctx.Metric, ctx.Seed, ctx.NumThreads, ctx.MaxDemos, ctx.MaxLabeled, ctx.MaxRounds, ctx.NumCandidates,
+            ctx.StopAtScore, ctx.Auto, ctx.TaskLm, ctx.PromptLm));
 
     /// <summary>
     /// MIPROv2 with DSPy's defaults: <c>--auto</c> (default light), <c>--max-demos</c> (bootstrapped, default 4),
