@@ -45,7 +45,7 @@ internal static partial class DatasetSummary
                 observations += more;
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not BudgetExceededException)
         {
             // DSPy summarises the observations gathered so far.
             Log.LogWarning("{Error}. Using observations from past round for a summary.", ex.Message);

@@ -61,7 +61,7 @@ internal sealed partial class GroundedProposer
             {
                 proposer.DataSummary = await DatasetSummary.CreateAsync(trainset, viewDataBatchSize, promptModel, cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException and not BudgetExceededException)
             {
                 // DSPy prints the error and proposes without the dataset summary.
                 Log.LogWarning("Error getting data summary: {Error}. Running without data aware proposer.", ex.Message);
@@ -138,7 +138,7 @@ internal sealed partial class GroundedProposer
                     ("program_example", taskDemos), ("module", moduleCode)), cancellationToken);
                 moduleDescription = Text(module, "module_description");
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException and not BudgetExceededException)
             {
                 Log.LogWarning("Error getting program description. Running without program aware proposer. Error: {Error}", ex.Message);
                 _programAware = false;

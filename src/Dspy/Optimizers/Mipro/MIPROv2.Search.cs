@@ -23,6 +23,13 @@ public sealed partial class MIPROv2
         public long TotalEvalCalls { get; private set; }
         public List<MIPROv2Candidate> ScoreData { get; } = [];
         public List<MIPROv2TrialLog> TrialLogs { get; } = [];
+        public bool StoppedByBudget { get; private set; }
+
+        private void StopByBudget()
+        {
+            StoppedByBudget = true;
+            Log.LogWarning("MIPROv2 stopped by the LM budget after {Trials} trials; returning the best fully evaluated program.", _study.Count);
+        }
 
         public async Task RunAsync(CancellationToken cancellationToken)
         {
@@ -34,7 +41,10 @@ public sealed partial class MIPROv2
             }
             var sampler = new TpeSampler(space);
 
-            DefaultScore = await EvaluateAsync(program, valset, "full", cancellationToken);
+            // Under an LM budget each evaluation is a BudgetStop trial: without a baseline there is nothing to return.
+            var baseline = await BudgetStop.RunTrialAsync(ct => EvaluateAsync(program, valset, "full", ct), cancellationToken);
+            if (!baseline.Completed) throw BudgetStop.Exhausted(baseline.Exception);
+            DefaultScore = baseline.Result;
             BestScore = DefaultScore;
             BestProgram = program.DeepCopy();
             TotalEvalCalls = valset.Count;
@@ -46,7 +56,7 @@ public sealed partial class MIPROv2
                 with { Trial = 1, TotalTrials = adjustedNumTrials, Score = DefaultScore, BestScore = BestScore });
 
             var done = 0;
-            for (var round = 0; done < numTrials; round++)
+            for (var round = 0; done < numTrials && !StoppedByBudget; round++)
             {
                 var k = Math.Min(owner.Options.TrialParallelism, numTrials - done);
                 // Propose the round's trials from the same TPE state, each slot on its own stream.
@@ -63,12 +73,14 @@ public sealed partial class MIPROv2
                     progress?.Report(owner.CreateEvent(OptimizerEventKind.TrialStarted, usage.Budget, $"trial {done + slot + 1}/{numTrials}: {Describe(proposals[slot])}")
                         with { Trial = done + slot + 1, TotalTrials = adjustedNumTrials, BestScore = BestScore });
                 }
-                var scores = await Task.WhenAll(Enumerable.Range(0, k).Select(slot =>
-                    EvaluateAsync(candidates[slot], batches[slot], minibatch ? "minibatch" : "full", cancellationToken)));
+                var trials = await Task.WhenAll(Enumerable.Range(0, k).Select(slot => BudgetStop.RunTrialAsync(
+                    ct => EvaluateAsync(candidates[slot], batches[slot], minibatch ? "minibatch" : "full", ct), cancellationToken)));
 
-                for (var slot = 0; slot < k; slot++)
+                for (var slot = 0; slot < k && !StoppedByBudget; slot++)
                 {
-                    await ApplyAsync(proposals[slot], candidates[slot], batches[slot].Count, scores[slot], cancellationToken);
+                    // Graceful stop (invariant 3): a trial the budget cut short is dropped with every later one.
+                    if (!trials[slot].Completed) StopByBudget();
+                    else await ApplyAsync(proposals[slot], candidates[slot], batches[slot].Count, trials[slot].Result, cancellationToken);
                 }
                 done += k;
             }
@@ -114,7 +126,13 @@ public sealed partial class MIPROv2
             var pick = ranked.FirstOrDefault(e => !_fullyEvaluated.Contains(e.Key));
             if (pick.Key is null) throw new InvalidOperationException("No valid program found in param_score_dict");
 
-            var score = await EvaluateAsync(pick.Program, valset, "full", cancellationToken);
+            var trial = await BudgetStop.RunTrialAsync(ct => EvaluateAsync(pick.Program, valset, "full", ct), cancellationToken);
+            if (!trial.Completed)
+            {
+                StopByBudget();
+                return;
+            }
+            var score = trial.Result;
             ScoreData.Add(new MIPROv2Candidate(score, pick.Program, true, pick.Params));
             _study.Add(new TpeTrial(pick.Params, score));
             _fullyEvaluated.Add(pick.Key);
@@ -168,7 +186,7 @@ public sealed partial class MIPROv2
                 }, cancellationToken);
                 return evaluation.Score;
             }
-            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            catch (Exception ex) when (ex is not BudgetExceededException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 Log.LogError(ex, "An exception occurred during evaluation");
                 return 0.0;

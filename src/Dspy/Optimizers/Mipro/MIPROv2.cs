@@ -234,6 +234,7 @@ public sealed partial class MIPROv2 : Teleprompter
             MinibatchCandidatePrograms = Options.TrackStats ? sorted.Where(c => !c.FullEval).ToList() : [],
             TotalEvalCalls = search.TotalEvalCalls,
             PromptModelTotalCalls = promptCalls,
+            StoppedByBudget = search.StoppedByBudget,
             Budget = budget,
         };
     }

@@ -48,6 +48,9 @@ public sealed record MIPROv2Result
     /// <summary>LM requests of the prompt model (dataset summary and proposals) that reached the provider.</summary>
     public required long PromptModelTotalCalls { get; init; }
 
+    /// <summary>True when an LM budget (<see cref="LMBudget"/>) stopped the search early; the best completed program is returned.</summary>
+    public bool StoppedByBudget { get; init; }
+
     /// <summary>The LM budget of the whole run (task, teacher and prompt model).</summary>
     public required OptimizerBudget Budget { get; init; }
 }
