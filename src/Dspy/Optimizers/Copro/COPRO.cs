@@ -93,6 +93,7 @@ public sealed class COPRO : Teleprompter
         var moduleClone = module.DeepCopy();
         var totalCalls = 0;
         var lastDepth = 0;
+        var stoppedByBudget = false;
         for (var d = 0; d < Options.Depth; d++)
         {
             lastDepth = d;
@@ -100,34 +101,45 @@ public sealed class COPRO : Teleprompter
             for (var pI = 0; pI < predictorCount; pI++)
             {
                 var candidates = predictorCount > 1 ? all[pI] : latest[pI];
-                for (var start = 0; start < candidates.Count; start += Options.CandidateParallelism)
+                if (stoppedByBudget) break;
+                for (var start = 0; start < candidates.Count && !stoppedByBudget; start += Options.CandidateParallelism)
                 {
                     var batch = Enumerable.Range(start, Math.Min(Options.CandidateParallelism, candidates.Count - start)).ToList();
                     var programs = batch.Select(cI => WithCandidate(moduleClone, pI, Clean(candidates[cI].Instruction), Clean(candidates[cI].Prefix))).ToList();
-                    var scores = await Task.WhenAll(programs.Select(p => EvaluateAsync(evaluator, p, trainset, metric, cancellationToken)));
-                    for (var j = 0; j < batch.Count; j++)
+                    var trials = await Task.WhenAll(programs.Select(p =>
+                        BudgetStop.RunTrialAsync(ct => EvaluateAsync(evaluator, p, trainset, metric, ct), cancellationToken)));
+                    for (var j = 0; j < batch.Count && !stoppedByBudget; j++)
                     {
+                        // Graceful stop (invariant 3): a candidate the budget cut short is dropped with every later one.
+                        if (!trials[j].Completed)
+                        {
+                            if (evaluated.All(e => e.Count == 0)) throw BudgetStop.Exhausted(trials[j].Exception);
+                            stoppedByBudget = true;
+                            Log.LogWarning("COPRO stopped by the LM budget after {Calls} evaluations.", totalCalls);
+                            break;
+                        }
                         var cI = batch[j];
                         var (instruction, prefix) = (Clean(candidates[cI].Instruction), Clean(candidates[cI].Prefix));
                         totalCalls++;
                         var index = evaluated[pI].FindIndex(c => c.Instruction == instruction && c.Prefix == prefix);
-                        var entry = new COPROCandidate(scores[j], programs[j], instruction, prefix, d, pI);
+                        var entry = new COPROCandidate(trials[j].Result, programs[j], instruction, prefix, d, pI);
                         if (index < 0) evaluated[pI].Add(entry);
-                        else if (evaluated[pI][index].Score < scores[j]) evaluated[pI][index] = entry;
-                        if (candidates.Count - breadth <= cI) latestScores.Add(scores[j]);
+                        else if (evaluated[pI][index].Score < trials[j].Result) evaluated[pI][index] = entry;
+                        if (candidates.Count - breadth <= cI) latestScores.Add(trials[j].Result);
                         progress?.Report(CreateEvent(OptimizerEventKind.TrialFinished, usage.Budget,
-                            $"depth {d + 1}/{Options.Depth}, predictor {pI + 1}/{predictorCount}, candidate {cI + 1}/{candidates.Count}: {scores[j]}")
-                            with { Trial = totalCalls, Score = scores[j], BestScore = evaluated.SelectMany(e => e).Max(c => c.Score) });
+                            $"depth {d + 1}/{Options.Depth}, predictor {pI + 1}/{predictorCount}, candidate {cI + 1}/{candidates.Count}: {trials[j].Result}")
+                            with { Trial = totalCalls, Score = trials[j].Result, BestScore = evaluated.SelectMany(e => e).Max(c => c.Score) });
                     }
                 }
                 if (Options.TrackStats && latestScores.Count > 0) resultsLatest[pI].Add(d, latestScores);
 
+                if (evaluated[pI].Count == 0) break;
                 // Python's max() keeps the first of equal maxima, in insertion order.
                 var best = evaluated[pI].Aggregate((a, b) => b.Score > a.Score ? b : a);
                 SetCandidate(moduleClone, pI, best.Instruction, best.Prefix);
                 if (Log.IsEnabled(LogLevel.Debug)) Log.LogDebug("Updating predictor {Predictor} to: i: {Instruction} p: {Prefix}", pI, best.Instruction, best.Prefix);
             }
-            if (d == Options.Depth - 1) break;
+            if (d == Options.Depth - 1 || stoppedByBudget) break;
 
             for (var pI = 0; pI < predictorCount; pI++)
             {
@@ -141,8 +153,19 @@ public sealed class COPRO : Teleprompter
                     attempts.Add($"Prefix #{shortest - i}: {ranked[i].Prefix}");
                     attempts.Add($"Resulting Score #{shortest - i}: {PythonFloat.Repr(ranked[i].Score)}");
                 }
-                var proposals = await ProposeAsync(promptModel, CoproSignatures.GenerateInstructionGivenAttempts, breadth,
+                List<(string Instruction, string Prefix)> proposals;
+                try
+                {
+                    proposals = await ProposeAsync(promptModel, CoproSignatures.GenerateInstructionGivenAttempts, breadth,
                     ("attempted_instructions", attempts), cancellationToken);
+                }
+                catch (BudgetExceededException)
+                {
+                    // The budget refused the proposal: stop with the candidates evaluated so far.
+                    stoppedByBudget = true;
+                    Log.LogWarning("COPRO stopped by the LM budget after {Calls} evaluations.", totalCalls);
+                    break;
+                }
                 latest[pI] = proposals;
                 all[pI].AddRange(proposals);
             }
@@ -152,7 +175,7 @@ public sealed class COPRO : Teleprompter
         for (var pI = 0; pI < predictorCount; pI++)
         {
             final.AddRange(evaluated[pI]);
-            if (Options.TrackStats) resultsBest[pI].Add(lastDepth, evaluated[pI].OrderByDescending(c => c.Score).Take(10).Select(c => c.Score).ToList());
+            if (Options.TrackStats && evaluated[pI].Count > 0) resultsBest[pI].Add(lastDepth, evaluated[pI].OrderByDescending(c => c.Score).Take(10).Select(c => c.Score).ToList());
         }
         var sorted = DropDuplicates(final.OrderByDescending(c => c.Score).ToList());
         var budget = usage.Budget;
@@ -163,6 +186,7 @@ public sealed class COPRO : Teleprompter
             Program = sorted[0].Program,
             CandidatePrograms = sorted,
             TotalCalls = totalCalls,
+            StoppedByBudget = stoppedByBudget,
             ResultsBest = Options.TrackStats ? resultsBest : null,
             ResultsLatest = Options.TrackStats ? resultsLatest : null,
             Budget = budget,

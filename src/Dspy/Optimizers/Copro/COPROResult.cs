@@ -18,6 +18,9 @@ public sealed record COPROResult
     /// <summary>Per predictor (by index), statistics of the newest candidates' scores at each depth (with <see cref="COPROOptions.TrackStats"/>).</summary>
     public IReadOnlyList<COPROStats>? ResultsLatest { get; init; }
 
+    /// <summary>True when an LM budget (<see cref="LMBudget"/>) stopped the run early; the best evaluated program is returned.</summary>
+    public bool StoppedByBudget { get; init; }
+
     /// <summary>The LM budget of the run (prompt model and evaluations).</summary>
     public required OptimizerBudget Budget { get; init; }
 }
