@@ -25,6 +25,12 @@ public sealed class ScriptedStreamingChatClient : IChatClient
     /// <summary>When set, a stream stops after this many chunks and waits for cancellation.</summary>
     public int? HangAfterChunks { get; set; }
 
+    /// <summary>
+    /// For each entry, one streaming request fails with HTTP 503 after streaming that many chunks of the next response
+    /// (which stays queued for the retry).
+    /// </summary>
+    public Queue<int> FailuresAfterChunks { get; } = new();
+
     /// <summary>Completes when a held stream saw its cancellation.</summary>
     public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -59,10 +65,17 @@ public sealed class ScriptedStreamingChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        lock (_lock) StreamingRequests++;
-        var chunks = Next();
+        string[] chunks;
+        int? failAt = null;
+        lock (_lock)
+        {
+            StreamingRequests++;
+            if (FailuresAfterChunks.Count > 0) failAt = FailuresAfterChunks.Dequeue();
+            chunks = failAt is null ? Next() : _responses.Count > 0 ? _responses.Peek() : throw new InvalidOperationException("No scripted response left.");
+        }
         for (var i = 0; i < chunks.Length; i++)
         {
+            if (failAt == i) throw new HttpRequestException("Service unavailable", null, System.Net.HttpStatusCode.ServiceUnavailable);
             if (HangAfterChunks == i)
             {
                 Hanging.TrySetResult();
