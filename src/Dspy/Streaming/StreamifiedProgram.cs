@@ -126,6 +126,8 @@ public sealed class StreamifiedProgram
         }
         finally
         {
+            // A program that failed after the consumer stopped listening: observe its exception so it is not reported as unobserved.
+            if (program.IsFaulted) _ = program.Exception;
             if (!program.IsCompleted)
             {
                 // The consumer stopped early or was cancelled: stop the program and wait for it, so that nothing runs on.

@@ -49,6 +49,19 @@ public class McpToolsTests(McpServerFixture server) : IClassFixture<McpServerFix
     }
 
     [Fact]
+    public async Task Tool_FromMcpTool_converts_a_listed_tool_as_in_dspy()
+    {
+        var listed = (await server.Client.ListToolsAsync()).Single(t => t.Name == "add");
+
+        var fromClientTool = Tool.FromMcpTool(listed);
+        var fromProtocolTool = Tool.FromMcpTool(server.Client, listed.ProtocolTool);
+
+        Assert.Equal(fromClientTool.ToString(), fromProtocolTool.ToString());
+        Assert.Equal("7", await fromClientTool.CallAsync(new Dictionary<string, object?> { ["a"] = 3L, ["b"] = 4L }));
+        Assert.Equal("-1", await fromProtocolTool.CallAsync(new Dictionary<string, object?> { ["a"] = 3L, ["b"] = -4L }));
+    }
+
+    [Fact]
     public async Task A_call_returns_the_servers_text_content()
     {
         var add = await ToolAsync("add");
