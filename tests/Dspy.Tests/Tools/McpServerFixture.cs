@@ -28,7 +28,8 @@ public sealed class McpServerFixture : IAsyncLifetime
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "dspy-test-server",
-            Command = "dotnet",
+            // The SDK tells child processes which dotnet host runs them; fall back to the one on PATH.
+            Command = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet",
             Arguments = [ServerPath],
         });
         Client = await McpClient.CreateAsync(transport);
