@@ -46,6 +46,11 @@ public class McpToolsTests(McpServerFixture server) : IClassFixture<McpServerFix
         Assert.Equal("split_words", function.Name);
         Assert.Equal("{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\",\"default\":10}},\"required\":[\"text\"]}",
             function.JsonSchema.GetRawText());
+        // A native tool call (JSON arguments from the model) reaches the server too.
+        using var args = System.Text.Json.JsonDocument.Parse("{\"text\": \"x y\"}");
+        var result = await function.InvokeAsync(new Microsoft.Extensions.AI.AIFunctionArguments(
+            args.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone())));
+        Assert.Equal(new List<object?> { "x", "y" }, result);
     }
 
     [Fact]
@@ -168,5 +173,28 @@ public class McpToolsTests(McpServerFixture server) : IClassFixture<McpServerFix
         };
         Assert.Equal("{\"sum\": 3}", McpTools.ConvertResult("t", structured));
         Assert.Equal(new Dictionary<string, object?> { ["sum"] = 3L }, McpTools.ConvertResult("t", structured, McpToolResultMode.Structured));
+    }
+
+    [Fact]
+    public async Task A_streamed_ReAct_run_reports_the_mcp_tool_call_in_status_messages()
+    {
+        var client = new ScriptedStreamingChatClient(
+            ["[[ ## next_thought ## ]]\nAdd.\n\n[[ ## next_tool_name ## ]]\nadd\n\n[[ ## next_tool_args ## ]]\n{\"a\": 5, \"b\": 6}\n\n[[ ## completed ## ]]"],
+            ["[[ ## next_thought ## ]]\nDone.\n\n[[ ## next_tool_name ## ]]\nfinish\n\n[[ ## next_tool_args ## ]]\n{}\n\n[[ ## completed ## ]]"],
+            ["[[ ## reasoning ## ]]\nIt is 11.\n\n[[ ## answer ## ]]\n", "11", "\n\n[[ ## completed ## ]]"]);
+        using var _ = TestSignatures.Use(new LM("test/stream", client, cache: false), new ChatAdapter());
+        var agent = new ReAct(Signature.Parse("question -> answer"), await McpTools.ListAsync(server.Client));
+
+        var items = new List<object>();
+        await foreach (var item in Dspy.Streaming.Streamify(agent, streamListeners: [new StreamListener("answer")]).StreamAsync(("question", "5 + 6?")))
+        {
+            items.Add(item);
+        }
+
+        Assert.Equal(new StatusMessage("Calling tool add..."), items[0]);
+        Assert.Equal(new StatusMessage("Tool calling finished! Querying the LLM with tool calling results..."), items[1]);
+        Assert.Equal([new StreamResponse("extract.predict", "answer", "11", false), new StreamResponse("extract.predict", "answer", "", true)], items[2..4]);
+        var prediction = Assert.IsType<Prediction>(Assert.Single(items[4..]));
+        Assert.Equal("11", Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(prediction["trajectory"])["observation_0"]);
     }
 }
