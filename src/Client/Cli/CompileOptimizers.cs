@@ -63,6 +63,10 @@ internal static class CompileOptimizers
         BuiltInOptimizers.LabeledFewShot,
         BuiltInOptimizers.BootstrapFewShot,
         BuiltInOptimizers.RandomSearch,
+        OtherOptimizers.KnnFewShot,
+        OtherOptimizers.InferRules,
+        OtherOptimizers.BootstrapFinetune,
+        OtherOptimizers.BetterTogether,
         // One line per optimizer below (mipro, gepa, others).
     ];
 
