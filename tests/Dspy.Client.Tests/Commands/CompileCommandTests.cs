@@ -128,11 +128,12 @@ public sealed class CompileCommandTests : IDisposable
     public async Task An_unknown_optimizer_lists_the_known_ones_before_any_lm_call()
     {
         var result = await CliProcess.RunAsync("compile", "-s", "question -> answer: int", "--train", Sample("arithmetic", "train"),
-            "--metric", "exact_match", "--optimizer", "miprov2", "--lm", "sim", "--out", Path.Combine(_dir, "x.json"));
+            "--metric", "exact_match", "--optimizer", "miprov3", "--lm", "sim", "--out", Path.Combine(_dir, "x.json"));
 
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("unknown optimizer 'miprov2'", line, StringComparison.Ordinal);
+        Assert.Contains("unknown optimizer 'miprov3'", line, StringComparison.Ordinal);
+        Assert.Contains("mipro (alias miprov2)", line, StringComparison.Ordinal);
         Assert.Contains("labeled-fewshot, bootstrap-fewshot, random-search", line, StringComparison.Ordinal);
         Assert.Contains("bootstrap-random-search", line, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "x.json")));
