@@ -74,6 +74,7 @@ internal sealed class SimSolver(SimOptions options)
         if (Extracted(prompt, field) is { } extracted) return (extracted, "");
         if (ApplyRule(prompt, field, isPrimary, rules, query, conditional: true) is { } ruled) return ruled;
         var withField = ranked.Where(r => r.Demo.Outputs.ContainsKey(field.Name)).ToList();
+        if (SimExtraction.Answer(prompt, field, withField.Select(r => r.Demo).ToList()) is { } quoted) return quoted;
         if (withField.Count > 0 && FromDemos(field, withField, query, rng, temperature) is { } learned) return learned;
         if (ApplyRule(prompt, field, isPrimary, rules, query, conditional: false) is { } fallback) return fallback;
         return Prior(field, query, rng, temperature);
