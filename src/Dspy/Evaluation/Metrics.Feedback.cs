@@ -7,7 +7,7 @@ public static partial class Metrics
     /// <summary>
     /// <see cref="FieldsExactMatch"/> with feedback, for GEPA and SIMBA (registered as <c>exact_match_feedback</c>): the same
     /// score, returned as a <see cref="ScoreWithFeedback"/> whose text names each wrong field with what was expected and what
-    /// was predicted (<c>Incorrect label: expected rent_car, got book_flight. The correct answer is rent_car.</c>), or says the
+    /// was predicted (<c>Wrong label: expected rent_car, got book_flight. The correct answer is rent_car.</c>), or says the
     /// prediction is correct. A reflection LM reads the correct answer from that text.
     /// </summary>
     /// <exception cref="ArgumentException">The prediction shares no field with the example.</exception>
@@ -26,7 +26,7 @@ public static partial class Metrics
             var expected = PythonRepr.Str(golds.FirstOrDefault());
             (ok ? right : wrong).Add(ok
                 ? $"the {key} {PythonRepr.Str(predicted)} is correct"
-                : $"Incorrect {key}: expected {expected}, got {PythonRepr.Str(predicted)}. The correct answer is {expected}.");
+                : $"Wrong {key}: expected {expected}, got {PythonRepr.Str(predicted)}. The correct answer is {expected}.");
         }
         if (wrong.Count == 0 && right.Count == 0)
         {
