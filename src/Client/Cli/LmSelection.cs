@@ -18,11 +18,12 @@ internal static class LmSelection
         return "sim";
     }
 
-    public static LM Create(string model, string? apiBase = null)
+    /// <summary>Creates the LM; <paramref name="cache"/> (a run folder's) replaces the process-wide cache when given.</summary>
+    public static LM Create(string model, string? apiBase = null, Cache? cache = null)
     {
         try
         {
-            return new LM(model, apiBase: string.IsNullOrWhiteSpace(apiBase) ? null : apiBase);
+            return new LM(model, apiBase: string.IsNullOrWhiteSpace(apiBase) ? null : apiBase) { CacheStore = cache };
         }
         catch (Exception ex) when (ex is ArgumentException or LMError or InvalidOperationException)
         {

@@ -4,32 +4,26 @@ using System.Globalization;
 namespace Dspy.Cli;
 
 /// <summary>
-/// <c>dspy compile</c>: optimizes a Predict/ChainOfThought program with a DSPy optimizer, scores it on the validation set
-/// before and after, and saves the optimized program in DSPy's state format. Available optimizers: labeled-fewshot,
-/// bootstrap-fewshot and random-search (BootstrapFewShotWithRandomSearch, also spelled bootstrap-random-search or
-/// bootstrap-rs); MIPROv2, GEPA and the other DSPy optimizers arrive in later releases.
+/// <c>dspy compile</c>: optimizes a Predict/ChainOfThought program (built from <c>--signature</c>/<c>--module</c>, optionally
+/// starting from a saved <c>--program</c>) with a DSPy optimizer from <see cref="CompileOptimizers"/>, scores it on the
+/// validation set before and after, and saves the optimized program in DSPy's state format. <c>--max-calls</c>,
+/// <c>--max-tokens</c> and <c>--max-cost</c> are hard limits on the compile's LM use (the optimizer stops with the best
+/// program found within them); <c>--dry-run</c> projects the compile's calls, tokens and cost on the simulated LM and
+/// spends nothing; <c>--run-dir</c> keeps the LM cache and the evaluation store of the run, so re-running a killed compile
+/// with the same folder resumes it without repeating completed LM calls.
 /// </summary>
 internal static class CompileCommand
 {
-    /// <summary>The optimizers this command knows, by CLI name.</summary>
-    public static readonly IReadOnlyList<string> Optimizers = ["labeled-fewshot", "bootstrap-fewshot", "random-search"];
-
-    /// <summary>Other CLI names of random-search (DSPy's class name and its alias <c>BootstrapRS</c>).</summary>
-    public static readonly IReadOnlyList<string> RandomSearchAliases = ["bootstrap-random-search", "bootstrap-rs"];
-
     public static Command Create()
     {
         var signature = CliOptions.Signature();
         var module = CliOptions.Module();
+        var programFile = CliOptions.Program();
         var train = new Option<string>("--train") { Description = "The trainset, a JSONL file with input and output fields.", Required = true };
         var val = new Option<string?>("--val", "--dev") { Description = "The validation set (JSONL) scored before and after; defaults to the trainset." };
         var metric = new Option<string>("--metric") { Description = "A built-in metric name, e.g. exact_match.", Required = true };
-        var optimizer = new Option<string>("--optimizer", "-o")
-        {
-            Description = "labeled-fewshot, bootstrap-fewshot or random-search (alias bootstrap-random-search, bootstrap-rs); MIPROv2, GEPA and the other DSPy optimizers are not available yet.",
-            Required = true,
-        };
-        var seed = new Option<long>("--seed") { Description = "Seed of the demo sampling; 0 (the default) picks what DSPy picks.", DefaultValueFactory = _ => 0 };
+        var optimizer = new Option<string>("--optimizer", "-o") { Description = "The optimizer: " + CompileOptimizers.Describe() + ".", Required = true };
+        var seed = new Option<long?>("--seed") { Description = "Seed of the optimizer's random choices; the default (0) picks what DSPy picks." };
         var maxDemos = new Option<int?>("--max-demos") { Description = "bootstrap-fewshot: bootstrapped demos to collect; random-search: the most per candidate (default 4)." };
         var maxLabeled = new Option<int?>("--max-labeled") { Description = "Demos per predictor in total (labeled-fewshot: k; default 16)." };
         var maxRounds = new Option<int?>("--max-rounds") { Description = "bootstrap-fewshot, random-search: tries per example (default 1)." };
@@ -38,60 +32,136 @@ internal static class CompileCommand
             Description = "random-search: shuffled bootstrap candidates (DSPy's num_candidate_programs, default 16), tried after the zero-shot, labeled-only and unshuffled ones.",
         };
         var stopAtScore = new Option<double?>("--stop-at-score") { Description = "random-search: stop once a candidate scores at least this percentage on the trainset." };
+        var auto = new Option<string?>("--auto") { Description = "light, medium or heavy: DSPy's auto budget (optimizers that have one, e.g. MIPROv2, GEPA)." };
+        var promptLm = new Option<string?>("--prompt-lm") { Description = "The LM that proposes instructions or reflects (optimizers that use one); defaults to --lm." };
+        var maxCalls = new Option<long?>("--max-calls") { Description = "Hard limit on the LM calls of the compile (cache hits are free)." };
+        var maxTokens = new Option<long?>("--max-tokens") { Description = "Hard limit on the tokens (prompt plus completion) of the compile's LM calls." };
+        var maxCost = new Option<double?>("--max-cost") { Description = "Hard limit on the cost of the compile's LM calls, in USD (needs a model with a known price)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Project the compile's LM calls, tokens and cost on the simulated LM, spend nothing and save nothing." };
+        var runDir = new Option<string?>("--run-dir") { Description = "A folder for the run's LM cache and evaluation store; re-run with it to resume a killed compile." };
         var threads = new Option<int>("--threads", "-t") { Description = "Examples run in parallel (the result does not depend on it).", DefaultValueFactory = _ => 8 };
         var lm = CliOptions.Lm();
         var apiBase = CliOptions.ApiBase();
-        var output = new Option<string>("--out") { Description = "Where to save the optimized program (.json, DSPy's save format).", Required = true };
+        var output = new Option<string?>("--out") { Description = "Where to save the optimized program (.json, DSPy's save format); required unless --dry-run." };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout." };
 
         var command = new Command("compile", "Optimize the program with a DSPy optimizer, compare scores before and after, and save it.")
         {
-            signature, module, train, val, metric, optimizer, seed, maxDemos, maxLabeled, maxRounds, numCandidates, stopAtScore, threads, lm, apiBase,
-            output, json,
+            signature, module, programFile, train, val, metric, optimizer, seed, maxDemos, maxLabeled, maxRounds, numCandidates, stopAtScore, auto,
+            promptLm, maxCalls, maxTokens, maxCost, dryRun, runDir, threads, lm, apiBase, output, json,
         };
         command.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
             var sig = CommandInputs.ParseSignature(parse.GetRequiredValue(signature), null);
-            var optimizerName = parse.GetRequiredValue(optimizer);
-            if (RandomSearchAliases.Contains(optimizerName)) optimizerName = "random-search";
-            if (!Optimizers.Contains(optimizerName))
-            {
-                throw new CliException($"--optimizer: unknown optimizer '{optimizerName}'; known: {string.Join(", ", Optimizers)} (random-search is also spelled {string.Join(" or ", RandomSearchAliases)}; MIPROv2, GEPA and the other DSPy optimizers are not available yet).");
-            }
+            var chosen = CompileOptimizers.Find(parse.GetRequiredValue(optimizer));
             var numThreads = parse.GetValue(threads);
             if (numThreads < 1) throw new CliException("--threads must be at least 1.");
             var metricName = parse.GetRequiredValue(metric);
             var metricFn = Metrics.TryGet(metricName, out var m) ? m!
                 : throw new CliException($"--metric: unknown metric '{metricName}'; known: {string.Join(", ", Metrics.Names)}.");
-            var outPath = parse.GetRequiredValue(output);
-            CheckOutputPath(outPath);
-            var teleprompter = CreateOptimizer(optimizerName, metricFn, parse.GetValue(seed), parse.GetValue(maxDemos), parse.GetValue(maxLabeled),
-                parse.GetValue(maxRounds), numThreads, parse.GetValue(numCandidates), parse.GetValue(stopAtScore));
+            var isDryRun = parse.GetValue(dryRun);
+            var outPath = parse.GetValue(output);
+            if (outPath is null && !isDryRun) throw new CliException("--out is required (where to save the optimized program), unless --dry-run.");
+            if (outPath is not null) CheckOutputPath(outPath);
+            var limits = ParseLimits(parse.GetValue(maxCalls), parse.GetValue(maxTokens), parse.GetValue(maxCost));
+            var autoValue = parse.GetValue(auto);
+            if (autoValue is not null && autoValue is not ("light" or "medium" or "heavy"))
+                throw new CliException($"--auto must be light, medium or heavy, got '{autoValue}'.");
+            var runDirectory = parse.GetValue(runDir);
+            if (runDirectory is not null && isDryRun) throw new CliException("--dry-run spends nothing and writes no run folder; leave out --run-dir.");
 
-            var trainset = DatasetInput.Read(sig, parse.GetRequiredValue(train), "--train");
+            var model = LmSelection.ChooseModel(parse.GetValue(lm), Console.Error);
+            var promptModel = parse.GetValue(promptLm);
+            var api = parse.GetValue(apiBase);
+            var probeLm = LmSelection.Create(model, api);
+            var probePromptLm = promptModel is null ? null : CreatePromptLm(promptModel, api, null);
+            var context = new CompileOptimizerContext
+            {
+                Name = chosen.Name,
+                Metric = metricFn,
+                Seed = parse.GetValue(seed),
+                NumThreads = numThreads,
+                MaxDemos = parse.GetValue(maxDemos),
+                MaxLabeled = parse.GetValue(maxLabeled),
+                MaxRounds = parse.GetValue(maxRounds),
+                NumCandidates = parse.GetValue(numCandidates),
+                StopAtScore = parse.GetValue(stopAtScore),
+                Auto = autoValue,
+                TaskLm = probeLm,
+                PromptLm = probePromptLm,
+            };
+            // Built once before any data is read, so a bad option fails fast; rebuilt below with the run's LMs.
+            chosen.Create(context);
+
+            var trainPath = parse.GetRequiredValue(train);
+            var trainset = DatasetInput.Read(sig, trainPath, "--train");
             var valPath = parse.GetValue(val);
             var valset = valPath is null ? trainset : DatasetInput.Read(sig, valPath, "--val");
             var moduleName = parse.GetValue(module)!;
-            var program = ProgramFactory.Create(moduleName, sig, []);
+            var programPath = parse.GetValue(programFile);
+            var program = ProgramFactory.Create(moduleName, sig, programPath, [], false);
 
-            var model = LmSelection.ChooseModel(parse.GetValue(lm), Console.Error);
-            var languageModel = LmSelection.Create(model, parse.GetValue(apiBase));
+            using var run = runDirectory is null ? null : OpenRunFolder(runDirectory, new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["signature"] = sig.SignatureText,
+                ["module"] = moduleName,
+                ["program"] = programPath is null ? null : FileHash(programPath),
+                ["train"] = FileHash(trainPath),
+                ["val"] = valPath is null ? null : FileHash(valPath),
+                ["metric"] = metricName,
+                ["optimizer"] = chosen.Name,
+                ["params"] = ManifestParams(chosen.Create(context)),
+                ["auto"] = autoValue,
+                ["lm"] = model,
+                ["prompt_lm"] = promptModel,
+            }, parse.GetValue(seed) ?? 0);
+            var languageModel = run is null ? probeLm : LmSelection.Create(model, api, run.Cache);
+            var promptLanguageModel = promptModel is null ? null : CreatePromptLm(promptModel, api, run?.Cache);
+            var teleprompter = chosen.Create(context with { TaskLm = languageModel, PromptLm = promptLanguageModel });
+
             using var scope = Settings.Context(s => s with { Lm = languageModel, NumThreads = numThreads });
             var interactive = !Console.IsErrorRedirected;
-            var evaluate = new Evaluate(valset, metricFn, numThreads: numThreads);
+            var evaluator = (IProgramEvaluator?)run?.CreateEvaluator() ?? LocalProgramEvaluator.Instance;
 
+            if (isDryRun)
+            {
+                var projection = await DryRun.ProjectAsync(teleprompter, program, trainset, new CompileOptions { Evaluator = evaluator },
+                    limits.IsLimited ? limits : null, cancellationToken: ct);
+                WriteProjection(projection, chosen.Name, model, limits, parse.GetValue(json));
+                return ExitCodes.Success;
+            }
+
+            var evaluate = new Evaluate(valset, metricFn, numThreads: numThreads);
             var (before, beforeCalls) = await MeteredAsync(() => evaluate.RunAsync(program, progress: new ProgressBar(Console.Error, interactive), cancellationToken: ct));
-            var (optimized, compileCalls) = await MeteredAsync(() => teleprompter.CompileAsync(program, trainset,
-                new CompileOptions { Progress = new OptimizerProgressWriter(Console.Error, interactive) }, ct));
+            var budget = new LMBudget(limits);
+            Module optimized;
+            long compileCalls;
+            using (budget.Install())
+            {
+                try
+                {
+                    (optimized, compileCalls) = await MeteredAsync(() => teleprompter.CompileAsync(program, trainset,
+                        new CompileOptions { Evaluator = evaluator, Progress = new OptimizerProgressWriter(Console.Error, interactive, limits) }, ct));
+                }
+                catch (BudgetExceededException ex)
+                {
+                    throw new CliException($"the LM budget ran out before the optimizer had a program to return: {ex.Message}", ExitCodes.Failure, ex);
+                }
+            }
+            if (budget.IsExhausted)
+            {
+                await Console.Error.WriteLineAsync($"note: the LM budget ({limits}) ran out; {chosen.Name} returned the best program found within it.");
+            }
             var (after, afterCalls) = await MeteredAsync(() => evaluate.RunAsync(optimized, progress: new ProgressBar(Console.Error, interactive), cancellationToken: ct));
-            await optimized.SaveAsync(outPath, ct);
+            await optimized.SaveAsync(outPath!, ct);
 
             var demos = optimized.NamedPredictors().ToDictionary(p => p.Name, p => (object?)(long)p.Predictor.Demos.Count, StringComparer.Ordinal);
+            var used = budget.Used;
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(PythonJson.Dumps(new Dictionary<string, object?>
                 {
-                    ["optimizer"] = optimizerName,
+                    ["optimizer"] = chosen.Name,
                     ["params"] = new Dictionary<string, object?>(teleprompter.GetParams(), StringComparer.Ordinal),
                     ["module"] = moduleName,
                     ["metric"] = metricName,
@@ -108,6 +178,18 @@ internal static class CompileCommand
                         ["after"] = afterCalls,
                         ["total"] = beforeCalls + compileCalls + afterCalls,
                     },
+                    ["budget"] = new Dictionary<string, object?>
+                    {
+                        ["max_calls"] = limits.MaxCalls,
+                        ["max_tokens"] = limits.MaxTokens,
+                        ["max_cost"] = limits.MaxCost,
+                        ["calls"] = used.LmCalls,
+                        ["tokens"] = used.PromptTokens + used.CompletionTokens,
+                        ["cost"] = used.Cost,
+                        ["exhausted"] = budget.IsExhausted,
+                    },
+                    ["run_dir"] = run?.Directory,
+                    ["resumed"] = run?.Resumed,
                     ["demos"] = demos,
                     ["out"] = outPath,
                 }, ensureAscii: false, indent: 2));
@@ -120,53 +202,98 @@ internal static class CompileCommand
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"compile",-9} {"",9} {compileCalls,9}"));
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"after",-9} {Percent(after.Score),9} {afterCalls,9}"));
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{metricName} on the {valName} ({valset.Count} examples) with {model}; {optimizerName} demos per predictor: {string.Join(", ", demos.Select(d => $"{d.Key}={d.Value}"))}; saved to {outPath}"));
+                    $"{metricName} on the {valName} ({valset.Count} examples) with {model}; {chosen.Name} demos per predictor: {string.Join(", ", demos.Select(d => $"{d.Key}={d.Value}"))}; saved to {outPath}"));
             }
             return ExitCodes.Success;
         }));
         return command;
     }
 
-    private static Teleprompter CreateOptimizer(string name, Metric metric, long seed, int? maxDemos, int? maxLabeled, int? maxRounds, int numThreads,
-        int? numCandidates, double? stopAtScore)
+    private static BudgetLimits ParseLimits(long? maxCalls, long? maxTokens, double? maxCost)
     {
-        if (maxDemos is < 0) throw new CliException("--max-demos must not be negative.");
-        if (maxLabeled is < 0) throw new CliException("--max-labeled must not be negative.");
-        if (maxRounds is < 1) throw new CliException("--max-rounds must be at least 1.");
-        if (name != "random-search" && (numCandidates is not null || stopAtScore is not null))
-            throw new CliException("--num-candidates and --stop-at-score apply to random-search.");
-        switch (name)
+        if (maxCalls is < 1) throw new CliException("--max-calls must be at least 1.");
+        if (maxTokens is < 1) throw new CliException("--max-tokens must be at least 1.");
+        if (maxCost is { } c && (!double.IsFinite(c) || c <= 0)) throw new CliException("--max-cost must be a positive number of USD.");
+        return new BudgetLimits { MaxCalls = maxCalls, MaxTokens = maxTokens, MaxCost = maxCost };
+    }
+
+    // The optimizer's settings minus the thread count, which never changes a result (so a resume may use other threads).
+    private static Dictionary<string, object?> ManifestParams(Teleprompter teleprompter)
+    {
+        var settings = new Dictionary<string, object?>(teleprompter.GetParams(), StringComparer.Ordinal);
+        settings.Remove("num_threads");
+        return settings;
+    }
+
+    private static LM CreatePromptLm(string model, string? apiBase, Cache? cache)
+    {
+        try
         {
-            case "random-search":
-                if (numCandidates is < 0) throw new CliException("--num-candidates must not be negative.");
-                if (maxDemos is 0 && numCandidates is not 0) throw new CliException("--max-demos must be at least 1 for random-search's shuffled candidates.");
-                // DSPy's candidates are seeded -3 .. num_candidates-1 and its bootstraps use seed 0; there is no other seed to set.
-                if (seed != 0) throw new CliException("--seed does not apply to random-search: its candidates are seeded -3 .. N-1, as in DSPy.");
-                return new BootstrapFewShotWithRandomSearch(new BootstrapFewShotWithRandomSearchOptions
-                {
-                    Metric = metric,
-                    MaxBootstrappedDemos = maxDemos ?? 4,
-                    MaxLabeledDemos = maxLabeled ?? 16,
-                    MaxRounds = maxRounds ?? 1,
-                    NumCandidatePrograms = numCandidates ?? 16,
-                    StopAtScore = stopAtScore,
-                    NumThreads = numThreads,
-                });
-            case "labeled-fewshot":
-                if (maxDemos is not null || maxRounds is not null)
-                    throw new CliException("--max-demos and --max-rounds apply to bootstrap-fewshot; labeled-fewshot takes --max-labeled (k).");
-                return new LabeledFewShot(maxLabeled ?? 16, seed);
-            default:
-                return new BootstrapFewShot(new BootstrapFewShotOptions
-                {
-                    Metric = metric,
-                    MaxBootstrappedDemos = maxDemos ?? 4,
-                    MaxLabeledDemos = maxLabeled ?? 16,
-                    MaxRounds = maxRounds ?? 1,
-                    NumThreads = numThreads,
-                    Seed = seed,
-                });
+            return LmSelection.Create(model, apiBase, cache);
         }
+        catch (CliException ex)
+        {
+            throw new CliException(ex.Message.Replace("--lm ", "--prompt-lm ", StringComparison.Ordinal));
+        }
+    }
+
+    private static RunFolder OpenRunFolder(string directory, Dictionary<string, object?> config, long seed)
+    {
+        try
+        {
+            return RunFolder.Open(directory, new RunManifest(config, seed));
+        }
+        catch (Exception ex) when (ex is RunFolderMismatchException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new CliException("--run-dir: " + ex.Message);
+        }
+    }
+
+    // The data files are part of the run's identity by content, so an edited trainset is not resumed from stale cells.
+    private static string FileHash(string path)
+    {
+        try
+        {
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot read '{path}': {ex.Message}");
+        }
+    }
+
+    private static void WriteProjection(DryRunProjection projection, string optimizer, string model, BudgetLimits limits, bool json)
+    {
+        var p = projection.Projected;
+        if (json)
+        {
+            Console.Out.WriteLine(PythonJson.Dumps(new Dictionary<string, object?>
+            {
+                ["dry_run"] = true,
+                ["optimizer"] = optimizer,
+                ["lm"] = model,
+                ["projected"] = new Dictionary<string, object?>
+                {
+                    ["calls"] = p.LmCalls,
+                    ["prompt_tokens"] = p.PromptTokens,
+                    ["completion_tokens"] = p.CompletionTokens,
+                    ["tokens"] = p.PromptTokens + p.CompletionTokens,
+                    ["cost"] = p.Cost,
+                },
+                ["by_model"] = projection.ByModel.ToDictionary(kv => kv.Key, kv => (object?)new Dictionary<string, object?>
+                {
+                    ["calls"] = kv.Value.LmCalls,
+                    ["tokens"] = kv.Value.PromptTokens + kv.Value.CompletionTokens,
+                    ["cost"] = kv.Value.Cost,
+                }, StringComparer.Ordinal),
+                ["stopped_by_budget"] = projection.StoppedByBudget,
+            }, ensureAscii: false, indent: 2));
+            return;
+        }
+        Console.Out.WriteLine($"dry run of {optimizer} (answers from the simulated LM; nothing was sent to {model}):");
+        Console.Out.WriteLine($"projected compile: {LMBudget.Describe(p)}{(p.Cost is null ? " (no known price)" : "")}");
+        foreach (var (name, used) in projection.ByModel) Console.Out.WriteLine($"  {name}: {LMBudget.Describe(used)}");
+        if (projection.StoppedByBudget) Console.Out.WriteLine($"the budget ({limits}) would stop the run before it finishes.");
     }
 
     private static void CheckOutputPath(string path)

@@ -70,11 +70,24 @@ public sealed partial class LM
         using var activity = LMTelemetry.StartCall(Model, Provider, ModelName, merged);
         try
         {
-            var store = useCache && key is not null ? CacheStore ?? Dspy.Cache.Current : null;
+            var settings = Settings.Current;
+            // A dry run must neither read nor fill the real cache: its answers are simulated.
+            var store = useCache && key is not null ? settings.Projection?.Cache ?? CacheStore ?? Dspy.Cache.Current : null;
             var response = store?.Get(key!);
             if (response is null)
             {
-                response = await ForwardAsync(sent, merged, key, cancellationToken);
+                // The hard budget (invariant 3): reserve an upper bound before the provider is called, settle with the usage.
+                var reservation = settings.Budget?.Reserve(Model, sent, merged);
+                try
+                {
+                    response = await ForwardAsync(sent, merged, key, cancellationToken);
+                }
+                catch
+                {
+                    reservation?.Fail();
+                    throw;
+                }
+                reservation?.Complete(response.Usage);
                 store?.Put(key!, response);
                 if (Settings.Current.UsageTracker is { } tracker) tracker.Add(Model, response.Usage);
             }
@@ -125,17 +138,18 @@ public sealed partial class LM
         };
         if (n < 1) throw new LMConfigurationError($"n must be at least 1, got {n}.") { Model = Model, Provider = Provider };
         IChatClient client;
+        var projection = Settings.Current.Projection;
         try
         {
-            client = ChatClient;
+            client = projection?.ChatClient ?? ChatClient;
         }
         catch (Exception e) when (e is not LMError)
         {
             throw new LMConfigurationError($"Could not create the client for '{Model}': {e.Message}", e) { Model = Model, Provider = Provider };
         }
-        var options = ChatOptionsMapper.ToChatOptions(merged, ModelName, Capabilities.ReceivesRolloutId || Provider == "sim");
+        var options = ChatOptionsMapper.ToChatOptions(merged, ModelName, Capabilities.ReceivesRolloutId || Provider == "sim" || projection is not null);
         var forwardChoiceIndex = false;
-        if (_customClient is null && Provider is "openai" or "azure" && ModelType == "chat")
+        if (projection is null && _customClient is null && Provider is "openai" or "azure" && ModelType == "chat")
         {
             // Microsoft.Extensions.AI.OpenAI does not put AdditionalProperties on the wire; DSPy sends every extra kwarg to the
             // provider, so they go into the request body through the SDK's JSON patch. choice_index is only forwarded to a

@@ -4,7 +4,8 @@ namespace Dspy;
 /// DSPy's <c>ParallelExecutor</c> for in-process work: runs items with at most <c>numThreads</c> at once, each in a
 /// worker flow that sees the caller's settings context but may not reconfigure the global settings; stops the rest once
 /// <c>maxErrors</c> items have failed and throws <see cref="MaxErrorsExceededException"/>. The callbacks run one at a time
-/// (under a lock), so callers can aggregate without their own synchronisation.
+/// (under a lock), so callers can aggregate without their own synchronisation. A <see cref="BudgetExceededException"/> is
+/// not counted as an item's failure: it stops the other items and is re-thrown.
 /// </summary>
 internal static class ParallelRunner
 {
@@ -14,6 +15,7 @@ internal static class ParallelRunner
         ArgumentOutOfRangeException.ThrowIfLessThan(numThreads, 1);
         var gate = new Lock();
         var errors = new List<Exception>();
+        BudgetExceededException? exhausted = null;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var options = new ParallelOptions { MaxDegreeOfParallelism = numThreads, CancellationToken = stop.Token };
         try
@@ -25,6 +27,13 @@ internal static class ParallelRunner
                 try
                 {
                     result = await body(i, token);
+                }
+                catch (BudgetExceededException ex)
+                {
+                    // An exhausted budget is not an item's failure: it stops the whole run (invariant 3).
+                    lock (gate) exhausted ??= ex;
+                    await stop.CancelAsync();
+                    return;
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException && token.IsCancellationRequested))
                 {
@@ -46,6 +55,7 @@ internal static class ParallelRunner
 
         lock (gate)
         {
+            if (exhausted is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exhausted).Throw();
             if (errors.Count > 0 && errors.Count >= maxErrors) throw new MaxErrorsExceededException(maxErrors, errors.ToList());
         }
         cancellationToken.ThrowIfCancellationRequested();

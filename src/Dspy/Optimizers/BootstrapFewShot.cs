@@ -30,12 +30,14 @@ namespace Dspy;
 /// <remarks>
 /// <para>
 /// Parallelism without changing the result: examples run in windows of <c>min(numThreads, demos still needed)</c>
-/// consecutive examples, concurrently, each against its own deep copy of the teacher (so removing the example from the
-/// demos mutates nothing shared). When a window is done its outcomes are applied in trainset order with DSPy's sequential
+/// consecutive examples, through <see cref="CompileOptions.Evaluator"/> (one request per round, with captured traces and
+/// the example removed from the teacher's demos), so every run is a memoisable evaluation cell. When a window is done its outcomes are applied in trainset order with DSPy's sequential
 /// rules: stop as soon as enough examples are bootstrapped, count errors and re-throw at the limit. A window never holds
 /// more examples than demos are still needed, so it cannot overshoot the stopping point: the compiled program, the events
 /// and the LM calls are DSPy's sequential ones for any thread count. The one exception is a run that ends by re-throwing
 /// at the error limit, where later examples of that window have already run (their calls are in the budget).
+/// When the LM budget (<see cref="LMBudget"/>) refuses a call, bootstrapping stops gracefully: the examples of the windows
+/// already finished keep their demos and the window in progress is dropped.
 /// </para>
 /// <para>
 /// Randomness: the labeled pool and the samples use <see cref="PythonRandom"/> with seed 0, so they match Python DSPy. The
@@ -109,7 +111,7 @@ public sealed class BootstrapFewShot : Teleprompter
             with { TotalTrials = trainset.Count });
 
         var state = new BootstrapState(names);
-        await BootstrapExamplesAsync(teacher, trainset, state, usage, progress, cancellationToken);
+        await BootstrapExamplesAsync(teacher, trainset, state, usage, options, cancellationToken);
 
         if (Log.IsEnabled(LogLevel.Information))
         {
@@ -125,7 +127,8 @@ public sealed class BootstrapFewShot : Teleprompter
 
         var budget = usage.Budget;
         progress?.Report(CreateEvent(OptimizerEventKind.Finished, budget,
-            $"bootstrapped {state.Bootstrapped.Count} of {state.ExamplesProcessed} examples tried ({state.Attempts} attempts, {state.Errors} errors)"));
+            $"bootstrapped {state.Bootstrapped.Count} of {state.ExamplesProcessed} examples tried ({state.Attempts} attempts, {state.Errors} errors)"
+            + (state.StoppedByBudget ? "; stopped by the LM budget" : "")));
         var traces = state.Traces.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<Example>)kv.Value.ToList(), StringComparer.Ordinal);
         return new BootstrapFewShotResult(compiled, traces, [.. state.Bootstrapped], validation, state.ExamplesProcessed, state.Attempts,
             state.Errors, budget);
@@ -167,13 +170,19 @@ public sealed class BootstrapFewShot : Teleprompter
         public int Errors { get; set; }
         public int ExamplesProcessed { get; set; }
         public int LastExampleIndex { get; set; }
+        public bool StoppedByBudget { get; set; }
     }
 
-    private sealed record Attempt(bool Success, IReadOnlyList<TraceStep> Trace, Dictionary<IPredictor, string> Names, Exception? Error);
+    private sealed record Attempt(bool Success, IReadOnlyList<PredictorTraceStep> Trace, Exception? Error);
+
+    // Accepts every run when no metric is given (DSPy: no metric means every trace is kept).
+    private static readonly Metric s_acceptAll = new("accept_all", (_, _, _, _) => ValueTask.FromResult<object?>(true));
 
     private async Task BootstrapExamplesAsync(Module teacher, IReadOnlyList<Example> trainset, BootstrapState state, OptimizerUsageScope usage,
-        IProgress<OptimizerEvent>? progress, CancellationToken cancellationToken)
+        CompileOptions? options, CancellationToken cancellationToken)
     {
+        var progress = options?.Progress;
+        var evaluator = options?.Evaluator ?? LocalProgramEvaluator.Instance;
         var settings = Settings.Current;
         var maxErrors = Options.MaxErrors ?? settings.MaxErrors;
         var numThreads = Options.NumThreads ?? settings.NumThreads;
@@ -183,14 +192,19 @@ public sealed class BootstrapFewShot : Teleprompter
         {
             var window = Math.Min(Math.Min(numThreads, maxBootstraps - state.Bootstrapped.Count), trainset.Count - next);
             var start = next;
-            // Copies are made here, one flow at a time, so no worker reads the teacher while another copies it.
-            var teachers = Enumerable.Range(start, window).Select(_ => teacher.DeepCopy()).ToArray();
-            var outcomes = new List<Attempt>?[window];
-            await ParallelRunner.RunAsync(window, numThreads, int.MaxValue,
-                (j, token) => RunExampleAsync(teachers[j], trainset[start + j], token),
-                (j, attempts) => outcomes[j] = attempts,
-                (j, ex) => outcomes[j] = [new Attempt(false, [], [], ex)],
-                cancellationToken);
+            List<Attempt>[] outcomes;
+            try
+            {
+                outcomes = await RunWindowAsync(evaluator, teacher, trainset.Skip(start).Take(window).ToList(), numThreads, cancellationToken);
+            }
+            catch (BudgetExceededException ex)
+            {
+                // Graceful stop (invariant 3): the examples of finished windows keep their demos; this window is dropped.
+                state.StoppedByBudget = true;
+                Log.LogWarning("Bootstrapping stopped: {Reason}", ex.Message);
+                state.LastExampleIndex = Math.Max(0, start - 1);
+                return;
+            }
 
             for (var j = 0; j < window; j++)
             {
@@ -199,7 +213,7 @@ public sealed class BootstrapFewShot : Teleprompter
                 if (state.Bootstrapped.Count >= maxBootstraps) return; // DSPy's check before each example
                 state.ExamplesProcessed++;
                 var success = false;
-                foreach (var attempt in outcomes[j]!)
+                foreach (var attempt in outcomes[j])
                 {
                     state.Attempts++;
                     if (attempt.Error is { } error)
@@ -224,62 +238,61 @@ public sealed class BootstrapFewShot : Teleprompter
         state.LastExampleIndex = Math.Max(0, Math.Min(next, trainset.Count) - 1);
     }
 
-    // Rounds of one example, stopping at the first success; errors are returned, not thrown, so they can be counted in order.
-    private async Task<List<Attempt>> RunExampleAsync(Module teacher, Example example, CancellationToken cancellationToken)
-    {
-        var names = new Dictionary<IPredictor, string>(ReferenceEqualityComparer.Instance);
-        foreach (var (name, predictor) in teacher.NamedPredictors())
-        {
-            names[predictor] = name;
-            // DSPy removes the example from the demos for the duration of its run; this copy is used by this example only.
-            predictor.Demos = predictor.Demos.Where(d => !d.Equals(example)).ToList();
-        }
-        var attempts = new List<Attempt>();
-        for (var round = 0; round < Options.MaxRounds; round++)
-        {
-            var attempt = await RunOnceAsync(teacher, example, round, names, cancellationToken);
-            attempts.Add(attempt);
-            if (attempt.Success) break;
-        }
-        return attempts;
-    }
-
-    private async Task<Attempt> RunOnceAsync(Module teacher, Example example, int round, Dictionary<IPredictor, string> names,
+    // The rounds of a window of examples through the evaluator seam: round 0 runs every example, round r > 0 (with
+    // rollout_id = r and temperature 1.0) the ones that have not succeeded yet, which are exactly the runs DSPy's
+    // per-example loop makes. Each run has the example removed from the teacher's demos and its own trace.
+    private async Task<List<Attempt>[]> RunWindowAsync(IProgramEvaluator evaluator, Module teacher, List<Example> examples, int numThreads,
         CancellationToken cancellationToken)
     {
-        try
+        var outcomes = examples.Select(_ => new List<Attempt>()).ToArray();
+        var pending = Enumerable.Range(0, examples.Count).ToList();
+        for (var round = 0; round < Options.MaxRounds && pending.Count > 0; round++)
         {
-            using (Settings.Context(s => (Options.TeacherSettings?.Invoke(s) ?? s) with { Trace = new TraceLog() }))
+            var request = new ProgramEvaluationRequest
             {
-                Prediction prediction;
-                IReadOnlyList<TraceStep> trace;
-                IDisposable? roundScope = null;
-                if (round > 0)
+                Program = teacher,
+                Examples = pending.Select(j => examples[j]).ToList(),
+                Metric = Options.Metric ?? s_acceptAll,
+                CaptureTraces = true,
+                ExcludeExampleFromDemos = true,
+                LmOverrides = round == 0 ? null
+                    : new Dictionary<string, object?>(StringComparer.Ordinal) { ["rollout_id"] = (long)round, ["temperature"] = 1.0 },
+                NumThreads = numThreads,
+                Phase = "bootstrap",
+            };
+            ProgramEvaluation evaluation;
+            using (Settings.Context(s => Options.TeacherSettings?.Invoke(s) ?? s))
+            {
+                if (round > 0 && Settings.Current.Lm is null)
                 {
-                    var lm = Settings.Current.Lm
-                        ?? throw new InvalidOperationException("No LM is loaded; BootstrapFewShot rounds after the first copy the configured LM.");
-                    var fresh = lm.Copy(new Dictionary<string, object?>(StringComparer.Ordinal) { ["rollout_id"] = (long)round, ["temperature"] = 1.0 });
-                    roundScope = Settings.Context(s => s with { Lm = fresh });
+                    // As in DSPy's loop, a round that cannot run is an error of each example, counted in order.
+                    var error = new InvalidOperationException("No LM is loaded; BootstrapFewShot rounds after the first copy the configured LM.");
+                    evaluation = new ProgramEvaluation(request.Examples.Select((e, i) => new ExampleEvaluation(i, e, new Prediction(), 0) { Error = error }).ToList());
                 }
-                using (roundScope)
+                else
                 {
-                    prediction = await teacher.CallAsync(example.Inputs().ToDictionary(), cancellationToken);
-                    trace = Settings.Current.Trace.Steps;
+                    evaluation = await evaluator.EvaluateAsync(request, cancellationToken);
                 }
-
-                var success = true;
-                if (Options.Metric is { } metric)
-                {
-                    var value = await metric.InvokeAsync(example, prediction, trace, cancellationToken);
-                    success = Options.MetricThreshold is { } threshold && threshold != 0 ? Metric.ToScore(value) >= threshold : IsTruthy(value);
-                }
-                return new Attempt(success, trace, names, null);
             }
+            var failed = new List<int>();
+            for (var k = 0; k < pending.Count; k++)
+            {
+                var j = pending[k];
+                var result = evaluation.Results[k];
+                if (result.Error is { } error)
+                {
+                    outcomes[j].Add(new Attempt(false, [], error));
+                    failed.Add(j);
+                    continue;
+                }
+                var success = Options.Metric is null
+                    || (Options.MetricThreshold is { } threshold && threshold != 0 ? Metric.ToScore(result.MetricValue) >= threshold : IsTruthy(result.MetricValue));
+                outcomes[j].Add(new Attempt(success, result.Trace, null));
+                if (!success) failed.Add(j);
+            }
+            pending = failed;
         }
-        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            return new Attempt(false, [], names, ex);
-        }
+        return outcomes;
     }
 
     private static void AddTraces(Attempt attempt, BootstrapState state)
@@ -288,7 +301,7 @@ public sealed class BootstrapFewShot : Teleprompter
         foreach (var step in attempt.Trace)
         {
             // Steps of predictors outside the teacher (DSPy's FIXME) are skipped.
-            if (!attempt.Names.TryGetValue(step.Predictor, out var name)) continue;
+            if (step.PredictorName is not { } name) continue;
             var demo = new Example { ["augmented"] = true };
             foreach (var (k, v) in step.Inputs) demo[k] = v;
             foreach (var (k, v) in step.Outputs.Items()) demo[k] = v;

@@ -13,8 +13,8 @@ namespace Dspy;
 /// the trainset as given, and each seed s &gt;= 0 shuffles a copy of the trainset with <c>random.Random(s)</c> and
 /// bootstraps <c>random.Random(s).randint(1, MaxBootstrappedDemos)</c> demos from it (two fresh generators with the same
 /// seed, as DSPy does; <see cref="PythonRandom"/> reproduces CPython's numbers).</item>
-/// <item>Each candidate is scored with <see cref="Evaluate"/> on the valset (default: the trainset); the score is
-/// Evaluate's percentage. A candidate becomes the best only with a strictly higher score than every earlier one, so ties
+/// <item>Each candidate is scored through <see cref="CompileOptions.Evaluator"/> on the valset (default: the trainset); the
+/// score is Evaluate's percentage. A candidate becomes the best only with a strictly higher score than every earlier one, so ties
 /// keep the earlier seed.</item>
 /// <item>With <see cref="BootstrapFewShotWithRandomSearchOptions.StopAtScore"/>, the search stops after the first candidate
 /// scoring at least that.</item>
@@ -27,6 +27,8 @@ namespace Dspy;
 /// own copies of the student and teacher; a batch's results are then applied in seed order with DSPy's sequential rules
 /// (best, events, early stop). The default of 1 is DSPy's sequential search. Inside a candidate, bootstrapping and
 /// evaluation use <see cref="BootstrapFewShotWithRandomSearchOptions.NumThreads"/> threads without changing their results.
+/// Under an <see cref="LMBudget"/>, each candidate is a trial of <see cref="BudgetStop"/>: the search stops at the first
+/// candidate that ran out of budget and returns the best completed one.
 /// </remarks>
 public sealed class BootstrapFewShotWithRandomSearch : Teleprompter
 {
@@ -114,7 +116,10 @@ public sealed class BootstrapFewShotWithRandomSearch : Teleprompter
         var candidates = new List<RandomSearchCandidate>();
         RandomSearchCandidate? best = null;
         var stopped = false;
-        for (var start = 0; start < seeds.Count && !stopped; start += Options.CandidateParallelism)
+        var stoppedByBudget = false;
+        var evaluator = options?.Evaluator ?? LocalProgramEvaluator.Instance;
+        if (valset.Count == 0) throw new ArgumentException("The devset is empty; there is nothing to evaluate.");
+        for (var start = 0; start < seeds.Count && !stopped && !stoppedByBudget; start += Options.CandidateParallelism)
         {
             var batch = seeds.Skip(start).Take(Options.CandidateParallelism).ToList();
             // Copies are made here, one at a time, so no candidate reads the student or teacher while another copies it.
@@ -126,10 +131,11 @@ public sealed class BootstrapFewShotWithRandomSearch : Teleprompter
                     with { Trial = batch[j], TotalTrials = seeds.Count, BestScore = best?.Score });
             }
 
-            var results = new RandomSearchCandidate?[batch.Count];
+            var results = new BudgetTrial<RandomSearchCandidate>[batch.Count];
             var errors = new Exception?[batch.Count];
             await ParallelRunner.RunAsync(batch.Count, Options.CandidateParallelism, int.MaxValue,
-                (j, token) => RunCandidateAsync(batch[j], students[j], teachers[j], trainset, valset, labeledSample, numThreads, maxErrors, token),
+                (j, token) => BudgetStop.RunTrialAsync(
+                    t => RunCandidateAsync(batch[j], students[j], teachers[j], trainset, valset, labeledSample, numThreads, maxErrors, evaluator, t), token),
                 (j, candidate) => results[j] = candidate,
                 (j, ex) => errors[j] = ex,
                 cancellationToken);
@@ -138,7 +144,15 @@ public sealed class BootstrapFewShotWithRandomSearch : Teleprompter
             {
                 // DSPy's loop would have raised here, before any later candidate ran.
                 if (errors[j] is { } error) ExceptionDispatchInfo.Capture(error).Throw();
-                var candidate = results[j]!;
+                if (!results[j].Completed)
+                {
+                    // Graceful stop (invariant 3): this candidate ran out of budget; the best completed one wins.
+                    if (best is null) throw BudgetStop.Exhausted(results[j].Exception);
+                    Log.LogWarning("Random search stopped by the LM budget after {Count} candidates.", candidates.Count);
+                    stoppedByBudget = true;
+                    break;
+                }
+                var candidate = results[j].Result!;
                 candidates.Add(candidate);
                 var isBest = best is null || candidate.Score > best.Score;
                 if (isBest) best = candidate;
@@ -165,7 +179,7 @@ public sealed class BootstrapFewShotWithRandomSearch : Teleprompter
         var winner = best!;
         var total = usage.Budget;
         progress?.Report(CreateEvent(OptimizerEventKind.Finished, total,
-            $"{candidates.Count} candidate programs tried; best score {Format(winner.Score)} (seed {winner.Seed}){(stopped ? ", stopped early" : "")}")
+            $"{candidates.Count} candidate programs tried; best score {Format(winner.Score)} (seed {winner.Seed}){(stoppedByBudget ? ", stopped by the LM budget" : stopped ? ", stopped early" : "")}")
             with { TotalTrials = seeds.Count, BestScore = winner.Score });
         return new BootstrapFewShotWithRandomSearchResult(winner.Program, winner.Score, winner.Seed, sorted, stopped, total);
     }
@@ -187,7 +201,7 @@ public sealed class BootstrapFewShotWithRandomSearch : Teleprompter
 
     // Builds and scores one candidate; runs in a worker flow of its own.
     private async Task<RandomSearchCandidate> RunCandidateAsync(int seed, Module student, Module? teacher, IReadOnlyList<Example> trainset,
-        IReadOnlyList<Example> valset, bool labeledSample, int numThreads, int maxErrors, CancellationToken cancellationToken)
+        IReadOnlyList<Example> valset, bool labeledSample, int numThreads, int maxErrors, IProgramEvaluator evaluator, CancellationToken cancellationToken)
     {
         var trainsetCopy = trainset.ToList();
         Module program;
@@ -217,13 +231,20 @@ public sealed class BootstrapFewShotWithRandomSearch : Teleprompter
                     MaxErrors = maxErrors,
                     NumThreads = numThreads,
                 });
-                program = await bootstrap.CompileAsync(student, trainsetCopy, new CompileOptions { Teacher = teacher }, cancellationToken);
+                program = await bootstrap.CompileAsync(student, trainsetCopy, new CompileOptions { Teacher = teacher, Evaluator = evaluator }, cancellationToken);
                 break;
         }
 
-        var evaluate = new Evaluate(valset, Options.Metric, numThreads: numThreads, maxErrors: maxErrors);
-        var result = await evaluate.RunAsync(program, cancellationToken: cancellationToken);
-        return new RandomSearchCandidate(seed, result.Score, result.Results.Select(r => r.Score).ToList(), program);
+        var result = await evaluator.EvaluateAsync(new ProgramEvaluationRequest
+        {
+            Program = program,
+            Examples = valset,
+            Metric = Options.Metric,
+            NumThreads = numThreads,
+            MaxErrors = maxErrors,
+            Phase = "full",
+        }, cancellationToken);
+        return new RandomSearchCandidate(seed, result.Score, result.Scores, program);
     }
 
     private static string Describe(int seed) => seed switch

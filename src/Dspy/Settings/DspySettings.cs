@@ -33,6 +33,18 @@ public sealed record DspySettings
     /// <summary>The active usage tracker, if any. LMs add the usage of every non-cached call to it.</summary>
     public UsageTracker? UsageTracker { get; init; }
 
+    /// <summary>
+    /// The hard LM budget of this flow (an optimizer run), if any: every <see cref="LM"/> reserves each provider request
+    /// from it first and is refused with <see cref="BudgetExceededException"/> when a limit would be crossed.
+    /// </summary>
+    public LMBudget? Budget { get; init; }
+
+    /// <summary>
+    /// A dry run's projection, if any: every <see cref="LM"/> answers from its simulated client and private cache instead
+    /// of its provider and cache, so a run can be projected without spending (see <see cref="DryRun"/>).
+    /// </summary>
+    public LMProjection? Projection { get; init; }
+
     /// <summary>Cap of each LM's and module's history (FIFO).</summary>
     public int MaxHistorySize { get; init; } = 10_000;
 

@@ -335,6 +335,9 @@ internal sealed class SimSolver(SimOptions options)
                 var b = rng.Chance(0.5);
                 return (b, $"I could not tell, so I guess {(b ? "True" : "False")}.");
             }
+            case SimValueKind.List when !ListsText(field):
+                // Key words are text: a list of numbers or records gets an empty list, not strings that fail validation.
+                return (new List<object?>(), "I found nothing to list.");
             case SimValueKind.List:
                 return (SimText.Words(query).Where(w => !SimText.StopWords.Contains(w.ToLowerInvariant())).Take(3).Cast<object?>().ToList(),
                     "I list the first key words of the input.");
@@ -347,6 +350,14 @@ internal sealed class SimSolver(SimOptions options)
                 return (string.Join(' ', words), "I restate the key part of the input.");
             }
         }
+    }
+
+    /// <summary>True for a list whose items are text (<c>list</c>, <c>list[str]</c>, <c>set[str]</c>, ...).</summary>
+    private static bool ListsText(SimField field)
+    {
+        var t = field.TypeName.Replace(" ", "", StringComparison.Ordinal);
+        var open = t.IndexOf('[', StringComparison.Ordinal);
+        return open < 0 || t[(open + 1)..].TrimEnd(']') is "str" or "str,...";
     }
 
     /// <summary>A plausible wrong answer: another choice, a flipped bool, a number off by a little, another demo's value.</summary>
