@@ -31,7 +31,14 @@ public sealed partial class Gepa
             return true;
         }
         run.Report(OptimizerEventKind.TrialStarted, $"round {run.Round}: merging candidates #{i} and #{j} (common ancestor #{ancestor})", trial: i);
-        var evaluation = await EvaluateAsync(run, run.Build(child), ids.Select(k => run.Valset[k]).ToList(), traces: false, "merge", cancellationToken);
+        var program = run.Build(child);
+        var trial = await BudgetStop.RunTrialAsync(ct => EvaluateAsync(run, program, ids.Select(k => run.Valset[k]).ToList(), traces: false, "merge", ct), cancellationToken);
+        if (!trial.Completed)
+        {
+            run.Stop("the LM budget ran out during a merge evaluation");
+            return true;
+        }
+        var evaluation = trial.Result!;
         run.Count(ids.Count);
         var sumI = ids.Sum(k => front.Candidates[i].ValScores[k]);
         var sumJ = ids.Sum(k => front.Candidates[j].ValScores[k]);

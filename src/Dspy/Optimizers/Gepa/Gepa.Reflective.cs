@@ -37,14 +37,20 @@ public sealed partial class Gepa
             return;
         }
 
-        var outcomes = await Task.WhenAll(slots.Select(slot => RunSlotAsync(run, slot, cancellationToken)
+        var outcomes = await Task.WhenAll(slots.Select(slot => BudgetStop.RunTrialAsync(ct => RunSlotAsync(run, slot, ct), cancellationToken)
             .ContinueWith(t => t, TaskScheduler.Default)));
         var accepted = new List<(Slot Slot, IReadOnlyDictionary<string, string> Child)>();
         foreach (var (slot, task) in slots.Zip(outcomes))
         {
             if (task.IsFaulted) ExceptionDispatchInfo.Capture(task.Exception!.InnerException!).Throw();
             if (task.IsCanceled) cancellationToken.ThrowIfCancellationRequested();
-            var outcome = task.Result;
+            if (!task.Result.Completed)
+            {
+                // A proposal the LM budget cut short is dropped; the run ends with what it has.
+                run.Stop("the LM budget ran out during a proposal");
+                break;
+            }
+            var outcome = task.Result.Result!;
             run.Count(outcome.Calls);
             var parentSum = outcome.ParentScores.Sum();
             if (outcome.Child is null || outcome.ChildScores is null)
@@ -64,6 +70,7 @@ public sealed partial class Gepa
 
         foreach (var (slot, child) in accepted)
         {
+            if (BudgetStop.IsExhausted) return;
             if (!await AddToFrontAsync(run, child, [slot.Parent], "reflective", cancellationToken)) return;
             run.LastIterFoundNewProgram = true;
             if (run.TotalMergesTested < Options.MaxMergeInvocations) run.MergesDue++;
@@ -95,7 +102,7 @@ public sealed partial class Gepa
             foreach (var (name, text) in texts) updated[name] = text;
             child = updated;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not (OperationCanceledException or BudgetExceededException))
         {
             // GEPA's proposer logs and skips a failed reflection.
             if (Log.IsEnabled(LogLevel.Warning)) Log.LogWarning(ex, "GEPA: reflective proposal failed for candidate {Parent}", slot.Parent);

@@ -21,6 +21,8 @@ namespace Dspy;
 /// Budget: <see cref="GepaBudget.Resolve"/>. DSPy checks the budget only at the top of an iteration and may overshoot it
 /// by up to one valset evaluation; here <c>max_metric_calls</c> is a hard limit (DESIGN invariant 3): the run ends before
 /// any evaluation that would not fit, so it never makes more metric calls than the budget.
+/// Under an <see cref="LMBudget"/>, the seed evaluation, each round of proposals, each merge and each full evaluation is a
+/// <see cref="BudgetStop"/> trial: an incomplete one is dropped and the run returns the best program found so far.
 /// Parallelism (DESIGN invariant 4): <see cref="GepaOptions.ProposalParallelism"/> proposals per round, each with its own
 /// random stream from (seed, round, slot), applied in slot order; <see cref="GepaOptions.NumThreads"/> only changes how
 /// many examples run at once. Results depend on neither.
@@ -121,6 +123,11 @@ public sealed partial class Gepa : Teleprompter
             while (!run.Stopped && run.TotalCalls < budget)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (BudgetStop.IsExhausted)
+                {
+                    run.Stop("the LM budget is exhausted");
+                    break;
+                }
                 run.Round++;
                 if (await TryMergeAsync(run, cancellationToken)) continue;
                 await ReflectAsync(run, cancellationToken);
@@ -188,8 +195,14 @@ public sealed partial class Gepa : Teleprompter
             return false;
         }
         var discovered = run.TotalCalls;
-        var evaluation = await EvaluateAsync(run, run.Build(instructions), run.Valset, traces: false, "full", cancellationToken);
-        run.Add(instructions, parents, evaluation, discovered, origin);
+        var program = run.Build(instructions);
+        var trial = await BudgetStop.RunTrialAsync(ct => EvaluateAsync(run, program, run.Valset, traces: false, "full", ct), cancellationToken);
+        if (!trial.Completed)
+        {
+            run.Stop("the LM budget ran out during a full validation evaluation");
+            return false;
+        }
+        run.Add(instructions, parents, trial.Result!, discovered, origin);
         return true;
     }
 }

@@ -63,7 +63,7 @@ internal sealed class GepaRun
     {
         var seed = _student.NamedPredictors().ToDictionary(p => p.Name, p => p.Predictor.Signature.Instructions, StringComparer.Ordinal);
         if (!Fits(Valset.Count)) return;
-        var evaluation = await Evaluator.EvaluateAsync(new ProgramEvaluationRequest
+        var request = new ProgramEvaluationRequest
         {
             Program = Build(seed),
             Examples = Valset,
@@ -71,7 +71,11 @@ internal sealed class GepaRun
             FailureScore = _gepa.Options.FailureScore,
             NumThreads = _gepa.Options.NumThreads,
             Phase = "full",
-        }, cancellationToken);
+        };
+        // Under an LM budget the seed's evaluation is the first trial; without it there is no program to return.
+        var trial = await BudgetStop.RunTrialAsync(ct => Evaluator.EvaluateAsync(request, ct), cancellationToken);
+        if (!trial.Completed) throw BudgetStop.Exhausted(trial.Exception);
+        var evaluation = trial.Result!;
         Count(Valset.Count);
         NumFullValEvals++;
         Front = GepaParetoFront.Create(Names, seed, evaluation.Scores);

@@ -23,7 +23,9 @@ namespace Dspy;
 /// Random choices come from one <see cref="PythonRandom"/> seeded with <see cref="SimbaOptions.Seed"/>, drawn in DSPy's
 /// order, in the main flow only; the Poisson draws (numpy's in DSPy) come from a second seeded stream. Runs and strategy
 /// LM calls of a step execute concurrently and are applied in bucket/candidate order, so the result does not depend on
-/// <see cref="SimbaOptions.NumThreads"/>. DSPy's <c>program_code</c> input (the Python source of the program class) is
+/// <see cref="SimbaOptions.NumThreads"/>. Under an <see cref="LMBudget"/> each step is a <see cref="BudgetStop"/> trial: an
+/// incomplete step is dropped and the winners so far are compared (or, with no budget left for that, the last winner is
+/// returned). DSPy's <c>program_code</c> input (the Python source of the program class) is
 /// the program's predictors and signatures here.
 /// </remarks>
 public sealed partial class Simba : Teleprompter
@@ -113,32 +115,11 @@ public sealed partial class Simba : Teleprompter
             var batch = dataIndices.Skip(instanceIdx).Take(Options.Bsize).Select(i => trainset[i]).ToList();
             instanceIdx += Options.Bsize;
 
-            // STEP 1-2: sample trajectories; program choices are drawn in DSPy's order (model, then example).
-            var top = pool.TopKPlusBaseline(Options.NumCandidates);
-            var choices = new int[Options.NumCandidates, batch.Count];
-            for (var m = 0; m < Options.NumCandidates; m++)
-            {
-                for (var e = 0; e < batch.Count; e++) choices[m, e] = pool.SoftmaxSample(rng, top, Options.TemperatureForSampling);
-            }
-            var outputs = await SampleTrajectoriesAsync(evaluator, pool, batch, choices, startRollout, cancellationToken);
-
-            // STEP 3: buckets by example, sorted by (max - min, max, max - mean), highest first.
-            var allScores = outputs.Select(o => o.Score).ToList();
-            var p10 = Percentile(allScores, 10);
-            var p90 = Percentile(allScores, 90);
-            var buckets = Enumerable.Range(0, batch.Count)
-                .Select(e => Enumerable.Range(0, Options.NumCandidates).Select(m => outputs[(m * batch.Count) + e]).OrderByDescending(o => o.Score).ToList())
-                .Select(b => (Bucket: b, Gap: b[0].Score - b[^1].Score, Max: b[0].Score, AvgGap: b[0].Score - b.Average(o => o.Score)))
-                .OrderByDescending(b => b.Gap).ThenByDescending(b => b.Max).ThenByDescending(b => b.AvgGap)
-                .Select(b => b.Bucket).ToList();
-            var baseline = allScores.Average();
-
-            // STEP 4: new candidates from the top buckets.
-            var (candidates, applied) = await BuildCandidatesAsync(pool, buckets, strategies, rng, poisson, p10, p90, cancellationToken);
-
-            // STEP 5-8: score them on the same batch; the best joins the winners, all join the pool.
-            var evaluations = await Task.WhenAll(candidates.Select(program => evaluator.EvaluateAsync(Request(program, batch, "minibatch"), cancellationToken)));
-            var candidateScores = evaluations.Select(ev => ev.Results.Average(x => x.Score)).ToList();
+            if (BudgetStop.IsExhausted) break;
+            var trial = await BudgetStop.RunTrialAsync(ct => RunStepAsync(evaluator, pool, batch, strategies, rng, poisson, startRollout, ct), cancellationToken);
+            // A step the LM budget cut short is dropped; the remaining steps are skipped.
+            if (!trial.Completed) break;
+            var (candidates, applied, evaluations, candidateScores, baseline) = trial.Result;
             if (candidateScores.Count > 0) winners.Add(candidates[candidateScores.IndexOf(candidateScores.Max())].DeepCopy());
             for (var k = 0; k < candidates.Count; k++) pool.Register(candidates[k], evaluations[k].Scores);
             logs.Add(new SimbaStepLog(step, baseline, candidateScores, applied));
@@ -153,7 +134,17 @@ public sealed partial class Simba : Teleprompter
         var picks = (last < 1 ? Enumerable.Repeat(0, n) : Enumerable.Range(0, n).Select(i => (int)Math.Round((double)i * last / (n - 1), MidpointRounding.ToEven)))
             .Distinct().ToList();
         var finals = picks.Select(i => winners[i].DeepCopy()).ToList();
-        var finalEvaluations = await Task.WhenAll(finals.Select(program => evaluator.EvaluateAsync(Request(program, trainset, "full"), cancellationToken)));
+        var final = await BudgetStop.RunTrialAsync(ct => Task.WhenAll(finals.Select(program => evaluator.EvaluateAsync(Request(program, trainset, "full"), ct))),
+            cancellationToken);
+        if (!final.Completed)
+        {
+            // No budget left to compare the winners on the trainset: the last step's winner (best on its batch) is returned.
+            if (logs.Count == 0) throw BudgetStop.Exhausted(final.Exception);
+            var lastScore = logs[^1].CandidateScores.Max();
+            progress?.Report(CreateEvent(OptimizerEventKind.Finished, usage.Budget, "the LM budget ran out; returning the last step's winner") with { BestScore = lastScore });
+            return new SimbaResult(winners[^1].DeepCopy(), lastScore, [(lastScore, winners[^1].DeepCopy())], logs, usage.Budget);
+        }
+        var finalEvaluations = final.Result!;
         var scores = finalEvaluations.Select(ev => ev.Results.Count == 0 ? 0.0 : ev.Results.Average(x => x.Score)).ToList();
         var bestIdx = scores.IndexOf(scores.Max());
         var ranked = scores.Select((s, i) => (Score: s, Program: finals[i])).OrderByDescending(x => x.Score).ToList();
@@ -162,6 +153,40 @@ public sealed partial class Simba : Teleprompter
             $"final trainset scores {string.Join(", ", scores.Select(PythonFloat.Repr))}; best {PythonFloat.Repr(scores[bestIdx])} (at index {bestIdx})")
             with { BestScore = scores[bestIdx] });
         return new SimbaResult(best, scores[bestIdx], ranked, logs, usage.Budget);
+    }
+
+    // STEPS 1-6 of one SIMBA step: sample trajectories, bucket them, build candidates and score them on the batch.
+    private async Task<(List<Module> Candidates, List<string> Applied, ProgramEvaluation[] Evaluations, List<double> Scores, double Baseline)> RunStepAsync(
+        IProgramEvaluator evaluator, SimbaPool pool, List<Example> batch, string[] strategies, PythonRandom rng, PythonRandom poisson, int startRollout,
+        CancellationToken ct)
+    {
+        // STEP 1-2: sample trajectories; program choices are drawn in DSPy's order (model, then example).
+        var top = pool.TopKPlusBaseline(Options.NumCandidates);
+        var choices = new int[Options.NumCandidates, batch.Count];
+        for (var m = 0; m < Options.NumCandidates; m++)
+        {
+            for (var e = 0; e < batch.Count; e++) choices[m, e] = pool.SoftmaxSample(rng, top, Options.TemperatureForSampling);
+        }
+        var outputs = await SampleTrajectoriesAsync(evaluator, pool, batch, choices, startRollout, ct);
+
+        // STEP 3: buckets by example, sorted by (max - min, max, max - mean), highest first.
+        var allScores = outputs.Select(o => o.Score).ToList();
+        var p10 = Percentile(allScores, 10);
+        var p90 = Percentile(allScores, 90);
+        var buckets = Enumerable.Range(0, batch.Count)
+            .Select(e => Enumerable.Range(0, Options.NumCandidates).Select(m => outputs[(m * batch.Count) + e]).OrderByDescending(o => o.Score).ToList())
+            .Select(b => (Bucket: b, Gap: b[0].Score - b[^1].Score, Max: b[0].Score, AvgGap: b[0].Score - b.Average(o => o.Score)))
+            .OrderByDescending(b => b.Gap).ThenByDescending(b => b.Max).ThenByDescending(b => b.AvgGap)
+            .Select(b => b.Bucket).ToList();
+        var baseline = allScores.Average();
+
+        // STEP 4: new candidates from the top buckets.
+        var (candidates, applied) = await BuildCandidatesAsync(pool, buckets, strategies, rng, poisson, p10, p90, ct);
+
+        // STEP 5-6: score them on the same batch (the caller adds the best to the winners and all to the pool).
+        var evaluations = await Task.WhenAll(candidates.Select(program => evaluator.EvaluateAsync(Request(program, batch, "minibatch"), ct)));
+        var candidateScores = evaluations.Select(ev => ev.Results.Average(x => x.Score)).ToList();
+        return (candidates, applied, evaluations, candidateScores, baseline);
     }
 
     /// <inheritdoc/>
