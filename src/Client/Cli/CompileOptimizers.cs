@@ -63,6 +63,8 @@ internal static class CompileOptimizers
         BuiltInOptimizers.LabeledFewShot,
         BuiltInOptimizers.BootstrapFewShot,
         BuiltInOptimizers.RandomSearch,
+        GepaCompileOptimizers.Gepa,
+        GepaCompileOptimizers.Simba,
         // One line per optimizer below (mipro, gepa, others).
     ];
 
