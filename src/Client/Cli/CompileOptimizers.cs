@@ -65,6 +65,10 @@ internal static class CompileOptimizers
         BuiltInOptimizers.RandomSearch,
         GepaCompileOptimizers.Gepa,
         GepaCompileOptimizers.Simba,
+        OtherOptimizers.KnnFewShot,
+        OtherOptimizers.InferRules,
+        OtherOptimizers.BootstrapFinetune,
+        OtherOptimizers.BetterTogether,
         // One line per optimizer below (mipro, gepa, others).
     ];
 

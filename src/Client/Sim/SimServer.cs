@@ -25,7 +25,7 @@ namespace Dspy.Cli;
 /// latency, sliding-window requests/tokens limits answered with 429 and a correct Retry-After, injected 500s, hangs and
 /// corrupted outputs. Start it with <see cref="StartAsync"/>; point an LM at <see cref="ApiBase"/>.
 /// </summary>
-public sealed class SimServer : IAsyncDisposable
+public sealed partial class SimServer : IAsyncDisposable
 {
     private const int MaxRecords = 100_000;
 
@@ -37,6 +37,7 @@ public sealed class SimServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _arrivals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _notBefore = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<SimRequestRecord> _records = new();
+    private readonly SimFineTuning _fineTuning;
     private long _received, _served, _rateLimited, _failures, _timeouts, _malformed, _badRequests, _earlyRetries, _promptTokens, _completionTokens;
 
     private SimServer(WebApplication app, SimServerOptions options, IChatClient backend, TimeProvider time)
@@ -46,6 +47,7 @@ public sealed class SimServer : IAsyncDisposable
         _backend = backend;
         _time = time;
         _limiter = new SimRateLimiter(options.Rpm, options.Tpm, options.Window);
+        _fineTuning = new SimFineTuning(options.FineTuningPolls, time);
     }
 
     /// <summary>The server's root address, e.g. <c>http://127.0.0.1:5123/</c>.</summary>
@@ -176,6 +178,7 @@ public sealed class SimServer : IAsyncDisposable
                 w.WriteEndObject();
             });
         }));
+        MapFineTuning(app);
         app.MapPost("/sim/reset", (Func<HttpContext, Task>)(ctx =>
         {
             Reset();
@@ -208,6 +211,21 @@ public sealed class SimServer : IAsyncDisposable
             Record(hash, now, 400, null, null, notBefore);
             await WriteErrorAsync(ctx, wire, 400, "Invalid request: " + e.Message, "invalid_request_error", null);
             return;
+        }
+
+        // A fine-tuned model answers from its training data (put before the question as demos); it bills only the request.
+        IReadOnlyList<ChatMessage>? billed = null;
+        if (SimFineTuning.IsFineTunedName(request.Model))
+        {
+            if (_fineTuning.Augment(request.Model, request.Messages) is not { } augmented)
+            {
+                Interlocked.Increment(ref _badRequests);
+                Record(hash, now, 404, null, null, notBefore);
+                await WriteErrorAsync(ctx, wire, 404, $"The model `{request.Model}` does not exist or you do not have access to it.", "invalid_request_error", "model_not_found");
+                return;
+            }
+            billed = request.Messages;
+            request = request with { Messages = augmented };
         }
 
         if (!_limiter.TryAdmit(now, request.EstimatedTokens, out var wait))
@@ -290,7 +308,8 @@ public sealed class SimServer : IAsyncDisposable
             if (malformed && text.Length > 0) text = text[..(text.Length / 2)];
             choices.Add(new OpenAIChatWire.Choice(calls.Count > 0 && text.Length == 0 ? null : text, calls,
                 OpenAIChatWire.FinishReason(r.FinishReason, calls.Count > 0)));
-            prompt += r.Usage?.InputTokenCount ?? OpenAIChatWire.EstimateTokens(request.Messages.Sum(m => m.Text.Length));
+            prompt += billed is not null ? SimTokenCounter.CountPrompt(billed)
+                : r.Usage?.InputTokenCount ?? OpenAIChatWire.EstimateTokens(request.Messages.Sum(m => m.Text.Length));
             completion += r.Usage?.OutputTokenCount ?? OpenAIChatWire.EstimateTokens(text.Length);
         }
         // One prompt is billed once, as providers do for n > 1.

@@ -38,6 +38,9 @@ public sealed record SimServerOptions
     /// <summary>Fraction of served responses whose text is corrupted (cut in half) to exercise parse failures.</summary>
     public double MalformedRate { get; init; }
 
+    /// <summary>Status reads of a fine-tuning job until it finishes (queued, then running, then succeeded on this read).</summary>
+    public int FineTuningPolls { get; init; } = 3;
+
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> on a bad one.</summary>
     public void Validate()
     {
@@ -45,6 +48,7 @@ public sealed record SimServerOptions
         if (Rpm is <= 0) throw new ArgumentException($"rpm must be positive, got {Rpm}.");
         if (Tpm is <= 0) throw new ArgumentException($"tpm must be positive, got {Tpm}.");
         if (Window <= TimeSpan.Zero) throw new ArgumentException("The window must be positive.");
+        if (FineTuningPolls < 1) throw new ArgumentException($"fine-tuning polls must be at least 1, got {FineTuningPolls}.");
         if (LatencyMs < 0) throw new ArgumentException("latency-ms must not be negative.");
         foreach (var (name, rate) in new[] { ("fail-rate", FailRate), ("timeout-rate", TimeoutRate), ("malformed-rate", MalformedRate) })
         {

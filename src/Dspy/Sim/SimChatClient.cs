@@ -121,7 +121,7 @@ public sealed class SimChatClient : IChatClient
         }
         else
         {
-            var solution = SimProposer.TryPropose(prompt, rng, temperature) ?? SimAdvisor.TryAdvise(prompt, rng, temperature) ?? _solver.Solve(prompt, rng, temperature);
+            var solution = SimProposer.TryPropose(prompt, rng, temperature) ?? SimProposer.TryInduceRules(prompt, rng, temperature) ?? SimAdvisor.TryAdvise(prompt, rng, temperature) ?? _solver.Solve(prompt, rng, temperature);
             text = SimResponseWriter.Render(prompt, format, solution, malformed);
         }
 

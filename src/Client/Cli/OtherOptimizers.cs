@@ -1,0 +1,153 @@
+namespace Dspy.Cli;
+
+/// <summary>
+/// The <c>dspy compile</c> factories of KNNFewShot, InferRules, BootstrapFinetune and BetterTogether.
+/// <list type="bullet">
+/// <item><c>knn-fewshot</c>: <c>--max-demos</c> is k, the nearest training examples bootstrapped on each call (default 4);
+/// the vectorizer is the local hashed TF-IDF one fitted on the trainset. The saved file holds the student's state (the
+/// per-call demos are chosen again at run time, as in DSPy).</item>
+/// <item><c>infer-rules</c>: <c>--num-candidates</c> (default 10), the bootstrap demo options, <c>--prompt-lm</c> induces the rules.</item>
+/// <item><c>bootstrap-finetune</c> and <c>better-together</c>: the program's predictors get <c>--lm</c> (weight optimization
+/// needs an LM on every predictor), which must be an <c>openai/...</c> model (e.g. against <c>dspy sim serve</c> with
+/// <c>--api-base</c>).</item>
+/// </list>
+/// </summary>
+internal static class OtherOptimizers
+{
+    public static CompileOptimizer KnnFewShot { get; } = new("knn-fewshot", [], "KNNFewShot: the k nearest training examples (--max-demos) bootstrapped per call", ctx =>
+    {
+        RejectSearchOptions(ctx);
+        CheckDemoOptions(ctx);
+        var k = ctx.MaxDemos ?? 4;
+        if (k < 1) throw new CliException("--max-demos is k for knn-fewshot and must be at least 1.");
+        return new TrainsetKnnFewShot(k, new BootstrapFewShotOptions
+        {
+            Metric = ctx.Metric,
+            MaxBootstrappedDemos = k,
+            MaxLabeledDemos = ctx.MaxLabeled ?? 16,
+            MaxRounds = ctx.MaxRounds ?? 1,
+            NumThreads = ctx.NumThreads,
+            Seed = ctx.Seed ?? 0,
+        });
+    });
+
+    public static CompileOptimizer InferRules { get; } = new("infer-rules", [], "InferRules: bootstrapped demos plus LM-induced rules in the instructions", ctx =>
+    {
+        ctx.Reject("--auto", ctx.Auto);
+        ctx.Reject("--stop-at-score", ctx.StopAtScore);
+        CheckDemoOptions(ctx);
+        if (ctx.NumCandidates is < 1) throw new CliException("--num-candidates must be at least 1.");
+        var promptLm = ctx.PromptLm;
+        return new Dspy.InferRules(new InferRulesOptions
+        {
+            NumCandidates = ctx.NumCandidates ?? 10,
+            NumThreads = ctx.NumThreads,
+            Seed = ctx.Seed ?? 0,
+            TeacherSettings = promptLm is null ? null : s => s with { Lm = promptLm },
+            Bootstrap = new BootstrapFewShotOptions
+            {
+                Metric = ctx.Metric,
+                MaxBootstrappedDemos = ctx.MaxDemos ?? 4,
+                MaxLabeledDemos = ctx.MaxLabeled ?? 16,
+                MaxRounds = ctx.MaxRounds ?? 1,
+                NumThreads = ctx.NumThreads,
+            },
+        });
+    });
+
+    public static CompileOptimizer BootstrapFinetune { get; } = new("bootstrap-finetune", [], "BootstrapFinetune: fine-tunes --lm (openai/...) on successful traces", ctx =>
+    {
+        RejectSearchOptions(ctx);
+        if (ctx.MaxDemos is not null || ctx.MaxLabeled is not null || ctx.MaxRounds is not null)
+            throw new CliException("--max-demos, --max-labeled and --max-rounds do not apply to bootstrap-finetune.");
+        ctx.Reject("--seed", ctx.Seed);
+        RequireFinetunable(ctx);
+        return new WithProgramLm(new Dspy.BootstrapFinetune(ctx.Metric, numThreads: ctx.NumThreads), ctx.TaskLm);
+    });
+
+    public static CompileOptimizer BetterTogether { get; } = new("better-together", [],
+        "BetterTogether: random search (p) and fine-tuning of --lm (w), strategy p -> w -> p", ctx =>
+    {
+        ctx.Reject("--auto", ctx.Auto);
+        ctx.Reject("--prompt-lm", ctx.PromptLm);
+        CheckDemoOptions(ctx);
+        if (ctx.NumCandidates is < 0) throw new CliException("--num-candidates must not be negative.");
+        if (ctx.MaxDemos is 0 && ctx.NumCandidates is not 0) throw new CliException("--max-demos must be at least 1 for random search's shuffled candidates.");
+        RequireFinetunable(ctx);
+        var optimizers = new Dictionary<string, Teleprompter>(StringComparer.Ordinal)
+        {
+            ["p"] = new BootstrapFewShotWithRandomSearch(new BootstrapFewShotWithRandomSearchOptions
+            {
+                Metric = ctx.Metric,
+                MaxBootstrappedDemos = ctx.MaxDemos ?? 4,
+                MaxLabeledDemos = ctx.MaxLabeled ?? 16,
+                MaxRounds = ctx.MaxRounds ?? 1,
+                NumCandidatePrograms = ctx.NumCandidates ?? 16,
+                StopAtScore = ctx.StopAtScore,
+                NumThreads = ctx.NumThreads,
+            }),
+            ["w"] = new Dspy.BootstrapFinetune(ctx.Metric, numThreads: ctx.NumThreads),
+        };
+        return new WithProgramLm(new Dspy.BetterTogether(ctx.Metric, optimizers,
+            new BetterTogetherOptions { Seed = ctx.Seed ?? 0, NumThreads = ctx.NumThreads }), ctx.TaskLm);
+    });
+
+    private static void RequireFinetunable(CompileOptimizerContext ctx)
+    {
+        if (!new OpenAIFinetuneProvider().CanFinetune(ctx.TaskLm))
+        {
+            throw new CliException($"{ctx.Name} fine-tunes --lm through OpenAI's fine-tuning API, so --lm must be an openai/... model "
+                + $"(got '{ctx.TaskLm.Model}'); for the simulator run `dspy sim serve` and pass --lm openai/sim --api-base http://127.0.0.1:8400/v1.");
+        }
+    }
+
+    private static void RejectSearchOptions(CompileOptimizerContext ctx)
+    {
+        ctx.Reject("--auto", ctx.Auto);
+        ctx.Reject("--prompt-lm", ctx.PromptLm);
+        if (ctx.NumCandidates is not null || ctx.StopAtScore is not null) throw new CliException($"--num-candidates and --stop-at-score do not apply to {ctx.Name}.");
+    }
+
+    private static void CheckDemoOptions(CompileOptimizerContext ctx)
+    {
+        if (ctx.MaxDemos is < 0) throw new CliException("--max-demos must not be negative.");
+        if (ctx.MaxLabeled is < 0) throw new CliException("--max-labeled must not be negative.");
+        if (ctx.MaxRounds is < 1) throw new CliException("--max-rounds must be at least 1.");
+    }
+
+    /// <summary>KNNFewShot over the trainset <c>dspy compile</c> reads, with a hashed TF-IDF vectorizer fitted on it.</summary>
+    private sealed class TrainsetKnnFewShot(int k, BootstrapFewShotOptions bootstrap) : Teleprompter
+    {
+        public override string Name => nameof(KNNFewShot);
+
+        public override Task<Module> CompileAsync(Module student, IReadOnlyList<Example> trainset, CompileOptions? options = null,
+            CancellationToken cancellationToken = default)
+        {
+            if (trainset.Count == 0) throw new CliException("knn-fewshot needs training examples (--train is empty).");
+            var vectorizer = HashedTfIdfVectorizer.Fit(trainset.Select(e => KNN.TextOf(e.Inputs())));
+            return new KNNFewShot(k, trainset, vectorizer.EmbedAsync, bootstrap).CompileAsync(student, trainset, options, cancellationToken);
+        }
+
+        public override IReadOnlyDictionary<string, object?> GetParams()
+        {
+            var result = new Dictionary<string, object?>(new BootstrapFewShot(bootstrap).GetParams(), StringComparer.Ordinal) { ["k"] = (long)k, ["vectorizer"] = "hashed-tfidf" };
+            return result;
+        }
+    }
+
+    /// <summary>Runs an optimizer on a copy of the program whose predictors all have the task LM (weight optimization needs it).</summary>
+    private sealed class WithProgramLm(Teleprompter inner, LM lm) : Teleprompter
+    {
+        public override string Name => inner.Name;
+
+        public override Task<Module> CompileAsync(Module student, IReadOnlyList<Example> trainset, CompileOptions? options = null,
+            CancellationToken cancellationToken = default)
+        {
+            var copy = student.DeepCopy();
+            copy.SetLm(lm);
+            return inner.CompileAsync(copy, trainset, options, cancellationToken);
+        }
+
+        public override IReadOnlyDictionary<string, object?> GetParams() => inner.GetParams();
+    }
+}
