@@ -1,7 +1,8 @@
 namespace Dspy.Samples;
 
 /// <summary>
-/// The command line every sample shares: <c>--lm MODEL</c> plus the sample's own options (<c>--question TEXT</c>, ...).
+/// The command line every sample shares: <c>--lm MODEL</c> and <c>--api-base URL</c> (an OpenAI-compatible server, as
+/// for the CLI) plus the sample's own options (<c>--question TEXT</c>, ...).
 /// Linked into each sample project, so a sample stays one short file of DSPy code.
 /// </summary>
 internal sealed class SampleOptions
@@ -24,7 +25,7 @@ internal sealed class SampleOptions
     public string? Get(string option) => _values.TryGetValue(option, out var v) ? v : null;
 
     /// <summary>
-    /// Reads <c>--lm</c> and the <paramref name="allowed"/> options (each takes one value). Unknown options and missing
+    /// Reads <c>--lm</c>, <c>--api-base</c> and the <paramref name="allowed"/> options (each takes one value). Unknown options and missing
     /// values throw <see cref="ArgumentException"/> with a message naming the option.
     /// </summary>
     public static SampleOptions Parse(string[] args, TextWriter stderr, params string[] allowed)
@@ -34,9 +35,9 @@ internal sealed class SampleOptions
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
-            if (name != "--lm" && !allowed.Contains(name))
+            if (name is not ("--lm" or "--api-base") && !allowed.Contains(name))
             {
-                var known = string.Join(", ", allowed.Prepend("--lm"));
+                var known = string.Join(", ", allowed.Prepend("--api-base").Prepend("--lm"));
                 throw new ArgumentException($"unknown option '{name}' (expected {known}).");
             }
             if (i + 1 >= args.Length || string.IsNullOrWhiteSpace(args[i + 1]))
@@ -54,7 +55,7 @@ internal sealed class SampleOptions
     {
         try
         {
-            return new LM(Model);
+            return new LM(Model, apiBase: Get("--api-base"));
         }
         catch (Exception ex) when (ex is LMError or InvalidOperationException)
         {

@@ -1,9 +1,11 @@
-// The silo host. Embedded mode (localhost clustering, in-memory storage) until the cluster issue adds Azure mode.
+// The silo host: an Orleans silo running the Dspy grains, plus health endpoints. Configuration (appsettings.json and
+// environment, e.g. Dspy__Cluster__Mode=Azure) selects embedded or Azure mode; see Hosting/DspyClusterOptions.cs.
+using Dspy.Silo;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.UseOrleans(silo => silo.UseLocalhostClustering().AddMemoryGrainStorageAsDefault());
-builder.Services.AddHealthChecks();
+builder.AddDspyCluster();
 
 var app = builder.Build();
-app.MapHealthChecks("/health/live");
+app.MapDspyHealth();
 app.MapGet("/", () => "Dspy.Orleans silo");
 await app.RunAsync();

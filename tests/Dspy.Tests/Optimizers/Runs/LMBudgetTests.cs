@@ -138,6 +138,28 @@ public sealed class LMBudgetTests
     }
 
     [Fact]
+    public async Task An_evaluation_stops_with_the_refusal_instead_of_scoring_refused_examples_as_failures()
+    {
+        var client = new CountingChatClient();
+        var examples = Enumerable.Range(0, 30)
+            .Select(i => new Example { ["question"] = $"What is {i} plus 1?", ["answer"] = $"{i + 1}" }.WithInputs("question")).ToList();
+        var budget = new LMBudget(new BudgetLimits { MaxCalls = 10 });
+        using var _ = Settings.Context(s => s with { Lm = SimLm(client), NumThreads = 4 });
+        using var __ = budget.Install();
+
+        await Assert.ThrowsAsync<BudgetExceededException>(() => LocalProgramEvaluator.Instance.EvaluateAsync(new ProgramEvaluationRequest
+        {
+            Program = new Predict("question -> answer"),
+            Examples = examples,
+            Metric = Metrics.Get("exact_match"),
+            MaxErrors = 100,
+        }));
+        await Assert.ThrowsAsync<BudgetExceededException>(() => new Evaluate(examples, Metrics.Get("exact_match"), maxErrors: 100)
+            .RunAsync(new Predict("question -> answer")));
+        Assert.Equal(10, client.Requests);
+    }
+
+    [Fact]
     public void Negative_limits_are_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new LMBudget(new BudgetLimits { MaxCalls = -1 }));

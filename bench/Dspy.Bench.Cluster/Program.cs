@@ -1,0 +1,55 @@
+using Dspy;
+using Dspy.Bench.Cluster;
+
+// Cluster scenario runner (issue 5's bench scenarios). Writes bench/results/cluster-<scenario>.json and a Markdown table.
+// Usage: dotnet run -c Release --project bench/Dspy.Bench.Cluster -- overhead [--examples N]
+//        dotnet run -c Release --project bench/Dspy.Bench.Cluster -- gateway [--seconds N]
+// Measured on the simulated LM (stated in every output).
+var scenario = args.Length > 0 ? args[0] : "overhead";
+int Option(string name, int fallback)
+{
+    var value = args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+    return value is null ? fallback : int.TryParse(value, out var n) && n >= 1 ? n : throw new ArgumentException($"{name} must be a positive integer, not '{value}'.");
+}
+if (scenario is not ("overhead" or "gateway"))
+{
+    await Console.Error.WriteLineAsync($"unknown scenario '{scenario}'; available: overhead, gateway (compile: not yet)");
+    return 2;
+}
+int count, seconds;
+try
+{
+    count = Option("--examples", 10_000);
+    seconds = Option("--seconds", 60);
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 2;
+}
+var root = new DirectoryInfo(AppContext.BaseDirectory);
+while (root is not null && !File.Exists(Path.Combine(root.FullName, "Dspy.Orleans.sln"))) root = root.Parent;
+if (root is null)
+{
+    await Console.Error.WriteLineAsync("run from inside the repository");
+    return 2;
+}
+var samples = Path.Combine(root.FullName, "samples");
+var rows = scenario == "overhead"
+    ? await OverheadScenario.RunAsync(count, samples)
+    : await GatewayScenario.RunAsync(samples, rpm: 600, latencyMs: 300, seconds);
+var results = Path.Combine(root.FullName, "bench", "results");
+Directory.CreateDirectory(results);
+await File.WriteAllTextAsync(Path.Combine(results, $"cluster-{scenario}.json"), PythonJson.Dumps(new Dictionary<string, object?>
+{
+    ["scenario"] = scenario,
+    ["lm"] = scenario == "overhead" ? "sim (in-process, no latency)" : "dspy sim serve (in-process HTTP server)",
+    ["cores"] = (long)Environment.ProcessorCount,
+    ["rows"] = rows.Cast<object?>().ToList(),
+}, indent: 2) + "\n");
+Console.WriteLine($"cluster {scenario} on the simulated LM, {Environment.ProcessorCount} cores (all silos in one process)");
+var keys = rows[0].Keys.ToList();
+Console.WriteLine("| " + string.Join(" | ", keys) + " |");
+Console.WriteLine("|" + string.Concat(keys.Select(_ => "---|")));
+foreach (var r in rows) Console.WriteLine("| " + string.Join(" | ", keys.Select(k => PythonRepr.Str(r[k]))) + " |");
+return 0;

@@ -1,0 +1,27 @@
+namespace Dspy.Grains;
+
+/// <summary>
+/// What a shard grain evaluates: a candidate (by hash, read from its candidate grain) on examples (by id, read from the
+/// dataset grain) with the given settings. Only ids and hashes travel.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("dspy.ShardWork")]
+public sealed record ShardWork
+{
+    /// <summary>The run the candidate belongs to.</summary>
+    [Id(0)] public required string RunId { get; init; }
+
+    /// <summary>The candidate hash.</summary>
+    [Id(1)] public required string CandidateHash { get; init; }
+
+    /// <summary>The dataset holding the examples.</summary>
+    [Id(2)] public required string DatasetId { get; init; }
+
+    /// <summary>The example ids of the slice, in order.</summary>
+    [Id(3)] public required IReadOnlyList<string> ExampleIds { get; init; }
+
+    /// <summary>How to evaluate.</summary>
+    [Id(4)] public required EvaluationSettings Settings { get; init; }
+
+    /// <summary>The shard id: the hash of the slice and the settings, so the same work always lands on the same grain.</summary>
+    public string ShardId => DatasetExample.Hash(string.Join(",", ExampleIds) + "\n" + Settings.CellKey());
+}

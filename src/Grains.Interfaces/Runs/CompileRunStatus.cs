@@ -1,0 +1,70 @@
+namespace Dspy.Grains;
+
+/// <summary>The lifecycle of a compile run.</summary>
+[GenerateSerializer, Alias("dspy.CompileRunState")]
+public enum CompileRunState
+{
+    /// <summary>Never started.</summary>
+    None,
+
+    /// <summary>Running (or waiting to be resumed after a failure).</summary>
+    Running,
+
+    /// <summary>Finished with a result.</summary>
+    Completed,
+
+    /// <summary>Stopped by an error.</summary>
+    Failed,
+
+    /// <summary>Cancelled by the user.</summary>
+    Cancelled,
+}
+
+/// <summary>A compile run's status: lifecycle, progress and, once completed, the optimized program state.</summary>
+[GenerateSerializer, Immutable, Alias("dspy.CompileRunStatus")]
+public sealed record CompileRunStatus
+{
+    /// <summary>The lifecycle state.</summary>
+    [Id(0)] public CompileRunState State { get; init; }
+
+    /// <summary>How many times the run was started on a silo (1 when it never had to resume).</summary>
+    [Id(1)] public int Attempts { get; init; }
+
+    /// <summary>Progress events so far.</summary>
+    [Id(2)] public int EventCount { get; init; }
+
+    /// <summary>The unoptimized program's valset score (Evaluate's percentage).</summary>
+    [Id(3)] public double? BaselineScore { get; init; }
+
+    /// <summary>The optimized program's valset score.</summary>
+    [Id(4)] public double? OptimizedScore { get; init; }
+
+    /// <summary>The optimized program (<c>Module.DumpState</c> JSON) once completed.</summary>
+    [Id(5)] public string? ResultStateJson { get; init; }
+
+    /// <summary>The error of a failed run.</summary>
+    [Id(6)] public string? Error { get; init; }
+}
+
+/// <summary>A progress event of a run (the value form of <c>OptimizerEvent</c> plus the run's own phases).</summary>
+[GenerateSerializer, Immutable, Alias("dspy.RunProgressEvent")]
+public sealed record RunProgressEvent
+{
+    /// <summary>Position in the run's event list.</summary>
+    [Id(0)] public int Index { get; init; }
+
+    /// <summary>The kind (an <c>OptimizerEventKind</c> name, or <c>baseline</c>/<c>completed</c>/<c>resumed</c>).</summary>
+    [Id(1)] public required string Kind { get; init; }
+
+    /// <summary>A message.</summary>
+    [Id(2)] public string? Message { get; init; }
+
+    /// <summary>A trial's score.</summary>
+    [Id(3)] public double? Score { get; init; }
+
+    /// <summary>The best score so far.</summary>
+    [Id(4)] public double? BestScore { get; init; }
+
+    /// <summary>The trial number.</summary>
+    [Id(5)] public int? Trial { get; init; }
+}

@@ -1,0 +1,138 @@
+using Orleans.Placement;
+using Orleans.Runtime;
+
+namespace Dspy.Grains;
+
+/// <summary>
+/// The evaluation shard grain (see <see cref="IEvaluationShardGrain"/>). Cells it has evaluated are kept in persisted
+/// state and written as each example finishes (one write in flight at a time), so a crash loses at most the examples
+/// that were running. The program runs on the thread pool, off the grain's scheduler, through the silo's LM.
+/// </summary>
+[GrainType("dspy-eval-shard")]
+[RandomPlacement]
+public sealed class EvaluationShardGrain(
+    [PersistentState("cells", GrainStorageNames.Cells)] IPersistentState<ShardState> state,
+    SiloLanguageModel silo,
+    ILocalSiloDetails siloDetails) : Grain, IEvaluationShardGrain
+{
+    private Module? _program;
+    private int _evaluated;
+    private Task _writing = Task.CompletedTask;
+    private bool _dirty;
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<CellResult>> EvaluateAsync(ShardWork work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var expectedKey = GrainKeys.Shard(work.RunId, work.CandidateHash, work.ShardId);
+        if (this.GetPrimaryKeyString() != expectedKey)
+        {
+            throw new ArgumentException($"Shard '{this.GetPrimaryKeyString()}' was sent work for '{expectedKey}'.", nameof(work));
+        }
+        var todo = work.ExampleIds.Distinct().Where(id => !state.State.Cells.ContainsKey(id)).ToList();
+        if (todo.Count > 0)
+        {
+            var metric = Metrics.TryGet(work.Settings.MetricName, out var m) && m is not null
+                ? m
+                : throw new ArgumentException($"Metric '{work.Settings.MetricName}' is not registered on this silo; register it with Metrics.Register on every silo.");
+            var program = _program ??= await LoadProgramAsync(work);
+            var examples = await GrainFactory.GetGrain<IDatasetGrain>(work.DatasetId).GetAsync(todo);
+            var overrides = work.Settings.LmOverridesJson is { } json
+                ? ValueModel.ParseJson(json) as Dictionary<string, object?> ?? throw new ArgumentException("LM overrides must be a JSON object.")
+                : null;
+            using var gate = new SemaphoreSlim(work.Settings.NumThreads ?? silo.NumThreads);
+            await Task.WhenAll(examples.Select(e => RunCellAsync(e, program, metric, overrides, work.Settings, gate, cancellationToken)));
+            await FlushAsync();
+        }
+        return work.ExampleIds.Select(id => state.State.Cells.TryGetValue(id, out var cell) ? cell : _failed[id]).ToList();
+    }
+
+    private readonly Dictionary<string, CellResult> _failed = new(StringComparer.Ordinal);
+
+    private async Task RunCellAsync(DatasetExample encoded, Module program, Metric metric, Dictionary<string, object?>? overrides,
+        EvaluationSettings settings, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        ExampleEvaluation result;
+        try
+        {
+            var example = encoded.ToExample();
+            var request = new ProgramEvaluationRequest
+            {
+                Program = program,
+                Examples = [example],
+                Metric = metric,
+                CaptureTraces = settings.CaptureTraces,
+                ExcludeExampleFromDemos = settings.ExcludeExampleFromDemos,
+                FailureScore = settings.FailureScore,
+                LmOverrides = overrides,
+                NumThreads = 1,
+            };
+            var lm = silo.Lm;
+            // Off the grain scheduler: the program and the LM pipeline are ordinary async code with CPU work in it.
+            var evaluation = await Task.Run(async () =>
+            {
+                using var scope = Settings.Context(s => s with { Lm = lm });
+                return await LocalProgramEvaluator.Instance.EvaluateAsync(request, cancellationToken);
+            }, cancellationToken);
+            result = evaluation.Results[0];
+        }
+        finally
+        {
+            gate.Release();
+        }
+        silo.OnCellEvaluated(this.GetPrimaryKeyString() + "|" + encoded.Id);
+        _evaluated++;
+        var cell = CellCodec.Encode(encoded.Id, result);
+        if (result.Succeeded)
+        {
+            state.State.Cells[encoded.Id] = cell;
+            _dirty = true;
+            if (_writing.IsCompleted) _writing = WriteLoopAsync();
+        }
+        else
+        {
+            // Failures are returned but not stored, so a retry (e.g. after an endpoint outage) runs them again.
+            _failed[encoded.Id] = cell;
+        }
+    }
+
+    // Coalesced writes: one WriteStateAsync in flight; cells finished meanwhile go out with the next one.
+    private async Task WriteLoopAsync()
+    {
+        while (_dirty)
+        {
+            _dirty = false;
+            var written = state.State.Cells.Keys.ToList();
+            await state.WriteStateAsync();
+            var key = this.GetPrimaryKeyString();
+            foreach (var id in written) silo.OnCellStored(key + "|" + id);
+        }
+    }
+
+    private async Task FlushAsync()
+    {
+        await _writing;
+        if (_dirty) await WriteLoopAsync();
+    }
+
+    private async Task<Module> LoadProgramAsync(ShardWork work)
+    {
+        var candidate = await GrainFactory.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(work.RunId, work.CandidateHash)).GetAsync()
+            ?? throw new InvalidOperationException($"Candidate {work.CandidateHash} of run '{work.RunId}' was not stored before its evaluation.");
+        return candidate.Spec.Build(candidate.StateJson);
+    }
+
+    /// <inheritdoc/>
+    public Task<int> EvaluatedCountAsync() => Task.FromResult(_evaluated);
+
+    /// <inheritdoc/>
+    public Task<string> SiloAsync() => Task.FromResult(siloDetails.SiloAddress.ToString());
+}
+
+/// <summary>The persisted cells of a shard, by example id.</summary>
+public sealed class ShardState
+{
+    /// <summary>Completed cells by example id.</summary>
+    public Dictionary<string, CellResult> Cells { get; set; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,170 @@
+namespace Dspy.Grains;
+
+/// <summary>
+/// The permit broker's arithmetic for one endpoint (no Orleans in it, so it is tested on a fake clock): non-waiting
+/// token buckets for requests and tokens plus an in-flight count; a refused request gets the time until it could pass.
+/// </summary>
+/// <remarks>
+/// <para>Window-safe buckets: capacity C (2% of the limit E: a burst allowance costs steady throughput, since C + rate x span is fixed) refilling at (E - C) / (window + lease TTL), so permits
+/// granted in any span of a window plus a lease TTL never exceed E. Providers count requests in a sliding window when
+/// they arrive; a leased permit is used within its TTL after it was granted, so the provider never sees more than E in
+/// its window.</para>
+/// <para>Adaptive limit: a reported 429 halves the share of the configured limits (at most once a second, so one
+/// burst of 429s counts once) and blocks every grant until the provider's Retry-After; the share grows back
+/// additively only while callers are refused for lack of permits (saturated) and no 429 came for a window.
+/// 5xx and timeouts never shrink it: they say nothing about the rate.</para>
+/// </remarks>
+public sealed class EndpointLimiter
+{
+    private const double MinFactor = 0.05;
+    private readonly TimeProvider _time;
+    private EndpointLimits _limits;
+    private double _factor = 1;
+    private double _requestLevel, _tokenLevel;
+    private DateTimeOffset _lastRefill;
+    private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastDecrease = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastIncrease = DateTimeOffset.MinValue;
+    private int _inFlight;
+    private long _granted, _refused, _rateLimited, _failures;
+
+    /// <summary>Creates the limiter with full buckets.</summary>
+    public EndpointLimiter(EndpointLimits limits, TimeSpan leaseTtl, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        limits.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(leaseTtl, TimeSpan.Zero);
+        _limits = limits;
+        LeaseTtl = leaseTtl;
+        _time = time ?? TimeProvider.System;
+        _lastRefill = _time.GetUtcNow();
+        _requestLevel = Capacity(_limits.RequestsPerWindow);
+        _tokenLevel = Capacity(_limits.TokensPerWindow);
+    }
+
+    /// <summary>How long a granted permit may wait on its silo before it is used.</summary>
+    public TimeSpan LeaseTtl { get; }
+
+    /// <summary>The configured limits.</summary>
+    public EndpointLimits Limits => _limits;
+
+    /// <summary>Replaces the limits (buckets keep their levels, capped to the new capacities).</summary>
+    public void Reconfigure(EndpointLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        limits.Validate();
+        Refill(_time.GetUtcNow());
+        _limits = limits;
+        _requestLevel = Math.Min(_requestLevel, Capacity(limits.RequestsPerWindow));
+        _tokenLevel = Math.Min(_tokenLevel, Capacity(limits.TokensPerWindow));
+    }
+
+    /// <summary>Settles the caller's finished and unused permits, then grants what the buckets allow.</summary>
+    public PermitGrant Acquire(PermitRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Requests < 1) throw new ArgumentOutOfRangeException(nameof(request), "A permit request must ask for at least one permit.");
+        var now = _time.GetUtcNow();
+        _inFlight = Math.Max(0, _inFlight - request.Completed - request.Unused);
+        _tokenLevel -= request.TokenCorrection;
+        Refill(now);
+
+        if (now < _blockedUntil) return Refuse(_blockedUntil - now);
+        var k = request.Requests;
+        var saturated = false;
+        if (_limits.RequestsPerWindow is { } rpw)
+        {
+            var byRate = (int)Math.Floor(_requestLevel + 1e-9);
+            if (byRate < k) saturated = true;
+            k = Math.Min(k, byRate);
+        }
+        if (_limits.TokensPerWindow is not null && request.TokensPerRequest > 0)
+        {
+            // The last request may overdraw the bucket (its tokens are only an estimate); the debt delays the next.
+            var byTokens = _tokenLevel <= 0 ? 0 : (int)Math.Ceiling(_tokenLevel / request.TokensPerRequest);
+            if (byTokens < k) saturated = true;
+            k = Math.Min(k, byTokens);
+        }
+        if (_limits.MaxInFlight is { } max) k = Math.Min(k, Math.Max(0, max - _inFlight));
+        if (saturated) Grow(now);
+        if (k <= 0) return Refuse(RetryAfter(request.TokensPerRequest));
+
+        _requestLevel -= k;
+        _tokenLevel -= (double)k * request.TokensPerRequest;
+        _inFlight += k;
+        _granted += k;
+        return new PermitGrant { Granted = k, LeaseTtl = LeaseTtl };
+    }
+
+    /// <summary>Takes in a caller's 429 or failure.</summary>
+    public void Report(EndpointOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var now = _time.GetUtcNow();
+        if (outcome.Failed) _failures++;
+        if (!outcome.RateLimited) return;
+        _rateLimited++;
+        var wait = outcome.RetryAfter ?? TimeSpan.FromSeconds(1);
+        if (now + wait > _blockedUntil) _blockedUntil = now + wait;
+        if (now - _lastDecrease < TimeSpan.FromSeconds(1)) return;
+        Refill(now);
+        _factor = Math.Max(MinFactor, _factor / 2);
+        _lastDecrease = now;
+        _requestLevel = Math.Min(_requestLevel, 0);
+    }
+
+    /// <summary>The counters.</summary>
+    public GatewayStats Stats => new()
+    {
+        Granted = _granted, Refused = _refused, RateLimited = _rateLimited, Failures = _failures, LimitFactor = _factor, InFlight = _inFlight,
+    };
+
+    private PermitGrant Refuse(TimeSpan retryAfter)
+    {
+        _refused++;
+        return new PermitGrant { Granted = 0, RetryAfter = retryAfter < TimeSpan.FromMilliseconds(5) ? TimeSpan.FromMilliseconds(5) : retryAfter };
+    }
+
+    private void Grow(DateTimeOffset now)
+    {
+        if (_factor >= 1 || now - _lastDecrease < _limits.Window || now - _lastIncrease < _limits.Window / 10) return;
+        _factor = Math.Min(1, _factor + 0.1);
+        _lastIncrease = now;
+    }
+
+    private TimeSpan RetryAfter(long tokensPerRequest)
+    {
+        var wait = TimeSpan.Zero;
+        if (_limits.RequestsPerWindow is { } r && _requestLevel + 1e-9 < 1) wait = Max(wait, Seconds((1 - _requestLevel) / Rate(r)));
+        if (_limits.TokensPerWindow is { } t && tokensPerRequest > 0 && _tokenLevel <= 0) wait = Max(wait, Seconds((1 - _tokenLevel) / Rate(t)));
+        // In-flight slots free when callers settle; ask again shortly.
+        return wait == TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : wait;
+    }
+
+    private void Refill(DateTimeOffset now)
+    {
+        var elapsed = (now - _lastRefill).TotalSeconds;
+        if (elapsed <= 0) return;
+        _lastRefill = now;
+        if (_limits.RequestsPerWindow is { } r) _requestLevel = Math.Min(Capacity(r), _requestLevel + (elapsed * Rate(r)));
+        if (_limits.TokensPerWindow is { } t) _tokenLevel = Math.Min(Capacity(t), _tokenLevel + (elapsed * Rate(t)));
+    }
+
+    private double Effective(double limit) => Math.Max(1, limit * _factor);
+
+    private double Capacity(double? limit) => limit is { } l ? Math.Max(1, Math.Floor(Effective(l) * 0.02)) : 0;
+
+    // Per second, so that capacity + rate x (window + TTL) equals the effective limit.
+    private double Rate(double limit)
+    {
+        var span = (_limits.Window + LeaseTtl).TotalSeconds;
+        var e = Effective(limit);
+        var c = Capacity(limit);
+        return e - c >= 1 ? (e - c) / span : 0.5 / span;
+    }
+
+    // Rounded up to the millisecond, so waiting exactly this long always finds the permit there.
+    private static TimeSpan Seconds(double s) => TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(s, 3600) * 1000));
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,73 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Storage;
+
+namespace Dspy.Grains;
+
+/// <summary>Adds the Dspy grains, their storage and the silo's LM to an Orleans silo.</summary>
+public static class DspySiloBuilderExtensions
+{
+    /// <summary>
+    /// Registers grain storage (<see cref="GrainStorageNames"/>) in memory or Azure Table storage with the JSON storage
+    /// serializer, the matching reminder service, and the silo's <see cref="SiloLanguageModel"/>. Clustering is the host's
+    /// choice (localhost, Azure Table, or the test cluster's).
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid (checked here, so a bad configuration fails at start).</exception>
+    public static ISiloBuilder AddDspyGrains(this ISiloBuilder silo, Action<DspyGrainsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var options = new DspyGrainsOptions();
+        configure?.Invoke(options);
+        options.Validate();
+
+        var serializer = new JsonGrainStorageSerializer();
+        if (options.Store == GrainStateStore.AzureTable)
+        {
+            var tables = new TableServiceClient(options.AzureStorageConnectionString);
+            foreach (var name in new[] { GrainStorageNames.Runs, GrainStorageNames.Cells })
+            {
+                silo.AddAzureTableGrainStorage(name, o =>
+                {
+                    o.TableServiceClient = tables;
+                    o.TableName = options.GrainStateTable;
+                    o.GrainStorageSerializer = serializer;
+                });
+            }
+            silo.UseAzureTableReminderService(o =>
+            {
+                o.TableServiceClient = tables;
+                o.TableName = options.GrainStateTable + "Reminders";
+            });
+        }
+        else
+        {
+            foreach (var name in new[] { GrainStorageNames.Runs, GrainStorageNames.Cells })
+            {
+                silo.AddMemoryGrainStorage(name, o => o.GrainStorageSerializer = serializer);
+            }
+            silo.UseInMemoryReminderService();
+        }
+
+        silo.Services.AddSingleton(sp => new SiloLanguageModel(options.Lm ?? CreateLm(options, sp), options.NumThreads));
+        silo.Services.AddSingleton<IGrainStorageSerializer>(serializer);
+        silo.Services.AddSingleton(options);
+        if (options.ResumeReminderPeriod < TimeSpan.FromMinutes(1))
+        {
+            silo.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = options.ResumeReminderPeriod);
+        }
+        return silo;
+    }
+
+    // The silo's LM pipeline: the provider's client, wrapped in the gateway's permit client when the endpoint has limits.
+    // DSPy's request cache sits in the LM, outside the limiter, so cache hits cost no quota.
+    private static LM CreateLm(DspyGrainsOptions options, IServiceProvider services)
+    {
+        var plain = new LM(options.LmModel, cache: options.LmCache, apiKey: options.LmApiKey, apiBase: options.LmApiBase);
+        if (options.EndpointLimits is not { } limits) return plain;
+        var key = options.LmEndpointKey ?? $"{options.LmModel}@{options.LmApiBase ?? "default"}";
+        var silo = services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString();
+        var gateway = new LmGatewayChatClient(plain.ChatClient, services.GetRequiredService<IGrainFactory>(), key, limits, silo);
+        return new LM(options.LmModel, gateway, cache: options.LmCache, capabilities: plain.Capabilities);
+    }
+}

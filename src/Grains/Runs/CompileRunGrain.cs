@@ -1,0 +1,285 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+namespace Dspy.Grains;
+
+/// <summary>
+/// The compile-run grain (see <see cref="ICompileRunGrain"/>). Reentrant so status and event reads interleave with the
+/// long-running optimization, which runs in this activation and evaluates through a <see cref="ClusterProgramEvaluator"/>.
+/// A run that is Running when the grain activates (after a silo failure, woken by its reminder or any call) resumes:
+/// the same seed replays the same evaluations, which the shards serve from their stored cells.
+/// </summary>
+[GrainType("dspy-compile-run")]
+[Reentrant]
+public sealed partial class CompileRunGrain(
+    [PersistentState("run", GrainStorageNames.Runs)] IPersistentState<CompileRunRecord> state,
+    SiloLanguageModel silo,
+    ILocalSiloDetails siloDetails,
+    DspyGrainsOptions options,
+    ILogger<CompileRunGrain> logger) : Grain, ICompileRunGrain, IRemindable, IDisposable
+{
+    private const string ResumeReminder = "resume";
+    private const int MaxEvents = 500;
+    private Task? _running;
+    private CancellationTokenSource? _cancel;
+    private Task _writing = Task.CompletedTask;
+    private bool _dirty;
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.State == CompileRunState.Running && state.State.Config is not null)
+        {
+            var runId = this.GetPrimaryKeyString();
+            var attempt = state.State.Attempts + 1;
+            LogResuming(logger, runId, attempt);
+            Launch(resumed: true);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task<CompileRunStatus> StartAsync(CompileRunConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        GrainKeys.CheckRunId(this.GetPrimaryKeyString());
+        if (state.State.Config is { } existing)
+        {
+            if (!SameConfig(existing, config)) throw new InvalidOperationException($"Run '{this.GetPrimaryKeyString()}' was already started with another configuration.");
+            if (state.State.State == CompileRunState.Running && _running is null) Launch(resumed: true);
+            return Status();
+        }
+        state.State.Config = config;
+        state.State.State = CompileRunState.Running;
+        state.State.Attempts = 1;
+        await state.WriteStateAsync();
+        // The reminder outlives this activation and silo: it reactivates the run so it resumes after a failure.
+        await this.RegisterOrUpdateReminder(ResumeReminder, options.ResumeReminderPeriod, options.ResumeReminderPeriod);
+        Launch(resumed: false);
+        return Status();
+    }
+
+    /// <inheritdoc/>
+    public Task<string> SiloAsync() => Task.FromResult(siloDetails.SiloAddress.ToString());
+
+    /// <inheritdoc/>
+    public void Dispose() => _cancel?.Dispose();
+
+    /// <inheritdoc/>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // A run still going when its activation is collected is stopped here and resumed by its reminder.
+        _cancel?.Cancel();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task<CompileRunStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<RunProgressEvent>> GetEventsAsync(int fromIndex)
+    {
+        var events = state.State.Events;
+        var first = events.Count == 0 ? 0 : events[0].Index;
+        return Task.FromResult<IReadOnlyList<RunProgressEvent>>(events.Where(e => e.Index >= Math.Max(fromIndex, first)).ToList());
+    }
+
+    /// <inheritdoc/>
+    public async Task CancelAsync()
+    {
+        if (state.State.State != CompileRunState.Running) return;
+        if (_cancel is not null) await _cancel.CancelAsync();
+        state.State.State = CompileRunState.Cancelled;
+        await WriteAsync();
+        await StopReminderAsync();
+    }
+
+    /// <inheritdoc/>
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Activation already resumed a running run; a finished run no longer needs its reminder.
+        if (state.State.State == CompileRunState.Running && (_running is null || _running.IsCompleted)) Launch(resumed: true);
+        return state.State.State == CompileRunState.Running ? Task.CompletedTask : StopReminderAsync();
+    }
+
+    private void Launch(bool resumed)
+    {
+        if (resumed)
+        {
+            state.State.Attempts++;
+            AddEvent(new RunProgressEvent { Kind = "resumed", Message = $"attempt {state.State.Attempts}" });
+        }
+        _cancel?.Dispose();
+        _cancel = new CancellationTokenSource();
+        _running = RunAsync(state.State.Config!, _cancel.Token);
+    }
+
+    private async Task RunAsync(CompileRunConfig config, CancellationToken cancellationToken)
+    {
+        var runId = this.GetPrimaryKeyString();
+        try
+        {
+            var result = await CompileAsync(runId, config, cancellationToken);
+            if (state.State.State != CompileRunState.Running) return;
+            state.State.ResultStateJson = result.StateJson;
+            state.State.OptimizedScore = result.Score;
+            state.State.State = CompileRunState.Completed;
+            AddEvent(new RunProgressEvent { Kind = "completed", Score = result.Score, Message = "optimized program stored" });
+            await WriteAsync();
+            await StopReminderAsync();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // CancelAsync recorded the state.
+        }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            // A silo or the storage went away mid-run: stay Running; the reminder (or the next activation) resumes.
+            LogTransientFailure(logger, ex, runId);
+            await WriteAsync();
+        }
+        catch (Exception ex)
+        {
+            LogFailed(logger, ex, runId);
+            state.State.State = CompileRunState.Failed;
+            state.State.Error = ex.Message;
+            AddEvent(new RunProgressEvent { Kind = "failed", Message = ex.Message });
+            await WriteAsync();
+            await StopReminderAsync();
+        }
+    }
+
+    private async Task<(string StateJson, double Score)> CompileAsync(string runId, CompileRunConfig config, CancellationToken cancellationToken)
+    {
+        var metric = Metrics.Get(config.MetricName);
+        var dataset = GrainFactory.GetGrain<IDatasetGrain>(config.DatasetId);
+        var train = (await dataset.GetAsync(config.TrainIds)).Select(e => e.ToExample()).ToList();
+        var val = config.ValIds.Count == 0 ? train : (await dataset.GetAsync(config.ValIds)).Select(e => e.ToExample()).ToList();
+        var student = config.InitialStateJson is null ? config.Program.Build() : config.Program.Build(config.InitialStateJson);
+        var evaluator = new ClusterProgramEvaluator(GrainFactory, new ClusterProgramEvaluatorOptions
+        {
+            RunId = runId, Program = config.Program, DatasetId = config.DatasetId, ShardSize = config.ShardSize,
+        });
+
+        using var scope = Settings.Context(s => s with { Lm = silo.Lm });
+        var baseline = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = student, Examples = val, Metric = metric, Phase = "baseline" }, cancellationToken);
+        if (state.State.BaselineScore is null)
+        {
+            state.State.BaselineScore = baseline.Score;
+            AddEvent(new RunProgressEvent { Kind = "baseline", Score = baseline.Score });
+        }
+        var optimizer = OptimizerCatalog.Create(config, metric);
+        var progress = new InlineProgress(e => AddEvent(new RunProgressEvent
+        {
+            Kind = e.Kind.ToString(), Message = e.Message, Score = e.Score, BestScore = e.BestScore, Trial = e.Trial,
+        }));
+        var optimized = await optimizer.CompileAsync(student, train,
+            new CompileOptions { Valset = config.ValIds.Count == 0 ? null : val, Evaluator = evaluator, Progress = progress }, cancellationToken);
+        var final = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = optimized, Examples = val, Metric = metric, Phase = "final" }, cancellationToken);
+        return (PythonJson.Dumps(optimized.DumpState()), final.Score);
+    }
+
+    private CompileRunStatus Status() => new()
+    {
+        State = state.State.State,
+        Attempts = state.State.Attempts,
+        EventCount = state.State.NextEventIndex,
+        BaselineScore = state.State.BaselineScore,
+        OptimizedScore = state.State.OptimizedScore,
+        ResultStateJson = state.State.ResultStateJson,
+        Error = state.State.Error,
+    };
+
+    private void AddEvent(RunProgressEvent e)
+    {
+        // A resumed run replays its optimizer; the replayed events are kept (marked by the "resumed" event before them).
+        state.State.Events.Add(e with { Index = state.State.NextEventIndex++ });
+        if (state.State.Events.Count > MaxEvents) state.State.Events.RemoveRange(0, state.State.Events.Count - MaxEvents);
+        _dirty = true;
+        if (_writing.IsCompleted) _writing = WriteLoopAsync();
+    }
+
+    private async Task WriteAsync()
+    {
+        _dirty = true;
+        await _writing;
+        if (_dirty) await WriteLoopAsync();
+    }
+
+    // One WriteStateAsync in flight at a time (the grain is reentrant); later changes ride on the next write.
+    private async Task WriteLoopAsync()
+    {
+        while (_dirty)
+        {
+            _dirty = false;
+            await state.WriteStateAsync();
+        }
+    }
+
+    private async Task StopReminderAsync()
+    {
+        var reminder = await this.GetReminder(ResumeReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
+    }
+
+    private static bool IsTransient(Exception ex) => ClusterEvaluationException.IsTransient(ex);
+
+    private static bool SameConfig(CompileRunConfig a, CompileRunConfig b) =>
+        a with { TrainIds = [], ValIds = [] } == b with { TrainIds = [], ValIds = [] }
+        && a.TrainIds.SequenceEqual(b.TrainIds) && a.ValIds.SequenceEqual(b.ValIds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming compile run {RunId} (attempt {Attempt})")]
+    private static partial void LogResuming(ILogger logger, string runId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Compile run {RunId} hit a transient failure; it resumes on its reminder")]
+    private static partial void LogTransientFailure(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Compile run {RunId} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string runId);
+
+    // Events reach the grain's state on the grain's scheduler, in the order the optimizer reports them: inline when
+    // reported from the run itself, otherwise queued to the activation's scheduler (which runs them in order).
+    private sealed class InlineProgress(Action<OptimizerEvent> handler) : IProgress<OptimizerEvent>
+    {
+        private readonly TaskScheduler _scheduler = TaskScheduler.Current;
+
+        public void Report(OptimizerEvent value)
+        {
+            if (TaskScheduler.Current == _scheduler) handler(value);
+            else _ = Task.Factory.StartNew(() => handler(value), CancellationToken.None, TaskCreationOptions.None, _scheduler);
+        }
+    }
+}
+
+/// <summary>The persisted state of a compile run.</summary>
+public sealed class CompileRunRecord
+{
+    /// <summary>The configuration, once started.</summary>
+    public CompileRunConfig? Config { get; set; }
+
+    /// <summary>The lifecycle state.</summary>
+    public CompileRunState State { get; set; }
+
+    /// <summary>Starts on a silo so far.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>The latest events (at most 500).</summary>
+    public List<RunProgressEvent> Events { get; set; } = [];
+
+    /// <summary>The index the next event gets.</summary>
+    public int NextEventIndex { get; set; }
+
+    /// <summary>The unoptimized program's score.</summary>
+    public double? BaselineScore { get; set; }
+
+    /// <summary>The optimized program's score.</summary>
+    public double? OptimizedScore { get; set; }
+
+    /// <summary>The optimized program state.</summary>
+    public string? ResultStateJson { get; set; }
+
+    /// <summary>The error of a failed run.</summary>
+    public string? Error { get; set; }
+}
