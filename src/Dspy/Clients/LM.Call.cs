@@ -160,7 +160,9 @@ public sealed partial class LM
         ChatResponse[] responses;
         if (n == 1)
         {
-            responses = [await SendWithRetriesAsync(client, messages, options, key, 0, cancellationToken)];
+            // Inside Streaming.Streamify the single generation is streamed (see LM.Stream.cs); n > 1 is not.
+            var stream = StreamSession.Current?.BeginResponse(merged);
+            responses = [await SendWithRetriesAsync(client, messages, options, key, 0, cancellationToken, stream)];
         }
         else
         {
@@ -178,13 +180,15 @@ public sealed partial class LM
     }
 
     private async Task<ChatResponse> SendWithRetriesAsync(IChatClient client, IReadOnlyList<ChatMessage> messages, ChatOptions options,
-        string? key, int choice, CancellationToken cancellationToken)
+        string? key, int choice, CancellationToken cancellationToken, LMStreamWriter? stream = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await client.GetResponseAsync(messages, options, cancellationToken);
+                return stream is null
+                    ? await client.GetResponseAsync(messages, options, cancellationToken)
+                    : await StreamOnceAsync(client, messages, options, stream, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -193,7 +197,8 @@ public sealed partial class LM
             catch (Exception e)
             {
                 var error = LMErrorMapper.FromException(e, Model, Provider, cancellationToken);
-                if (attempt > NumRetries || !LMErrorMapper.IsRetryable(error))
+                // A retry after streamed text would repeat that text to the stream's reader.
+                if (attempt > NumRetries || !LMErrorMapper.IsRetryable(error) || stream is { HasPublished: true })
                 {
                     if (ReferenceEquals(error, e)) throw; // already an LMError: keep its stack trace
                     throw error;

@@ -23,7 +23,7 @@ public class CodeActTests
     [Fact]
     public void Signatures_and_instructions_follow_dspy_with_javascript()
     {
-        var act = new CodeAct(Signature.Parse("n -> answer", "Compute the factorial."), [Factorial()]);
+        var act = new CodeAct(Signature.Parse("n -> answer", "Compute the factorial."), [Factorial()], interpreter: Roomy());
 
         Assert.Equal(["n", "trajectory", "generated_code", "finished"], act.CodeActPredictor.Signature.Fields.Select(f => f.Name));
         Assert.Equal("bool", act.CodeActPredictor.Signature["finished"]!.Type.PythonName);
@@ -50,7 +50,7 @@ public class CodeActTests
             Final("120"));
         using var _ = Use(lm);
 
-        var result = await new CodeAct(Signature.Parse("n: int -> answer"), [Factorial()]).CallAsync(("n", 5L));
+        var result = await new CodeAct(Signature.Parse("n: int -> answer"), [Factorial()], interpreter: Roomy()).CallAsync(("n", 5L));
 
         Assert.Equal("120", result["answer"]);
         var t = Trajectory(result);
@@ -62,13 +62,16 @@ public class CodeActTests
         Assert.Equal(0, lm.Remaining);
     }
 
+    // Time is not under test here: a generous limit keeps a loaded machine from turning print(1) into a timeout.
+    private static JavaScriptInterpreter Roomy() => new([Factorial()]) { Timeout = TimeSpan.FromMinutes(2) };
+
     [Fact]
     public async Task The_loop_stops_after_max_iters_and_parse_failures_are_observed()
     {
         var lm = new QueueLM(Turn("", false), Turn("```javascript\nprint(1)\n```", false), Final("x"));
         using var _ = Use(lm);
 
-        var result = await new CodeAct(Signature.Parse("n -> answer"), [Factorial()], maxIters: 2).CallAsync(("n", "1"));
+        var result = await new CodeAct(Signature.Parse("n -> answer"), [Factorial()], maxIters: 2, interpreter: Roomy()).CallAsync(("n", "1"));
 
         var t = Trajectory(result);
         Assert.Equal("Failed to parse the generated code: Error: Empty code after parsing.", t["observation_0"]);
