@@ -20,8 +20,8 @@ internal static partial class SimMessageReader
         {
             SimFormat.Xml => ReadXml(text),
             SimFormat.TwoStep => ReadNameValueLines(text, fields),
-            SimFormat.Json => text.TrimStart().StartsWith('{') ? ReadJson(text) : ReadMarkers(text),
-            _ => ReadMarkers(text),
+            SimFormat.Json => text.TrimStart().StartsWith('{') ? ReadJson(text) : ReadMarkers(text, fields),
+            _ => ReadMarkers(text, fields),
         };
         if (isFinalUser && values.Count > 0)
         {
@@ -45,9 +45,14 @@ internal static partial class SimMessageReader
         return value.Trim();
     }
 
-    /// <summary>DSPy's ChatAdapter section split: a line starting with a marker opens a section; first one wins.</summary>
-    internal static Dictionary<string, string> ReadMarkers(string text)
+    /// <summary>
+    /// DSPy's ChatAdapter section split: a line starting with a marker opens a section; first one wins. When the fields are
+    /// known, a marker of another name inside a section is part of its value: ReAct's <c>trajectory</c> is itself written
+    /// as <c>[[ ## thought_0 ## ]]</c> ... sections, and an LM reads it as the trajectory's text.
+    /// </summary>
+    internal static Dictionary<string, string> ReadMarkers(string text, IReadOnlyList<SimField>? fields = null)
     {
+        var known = fields is { Count: > 0 } ? fields.Select(f => f.Name).Append("completed").ToHashSet(StringComparer.Ordinal) : null;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         string? current = null;
         var sb = new StringBuilder();
@@ -59,7 +64,7 @@ internal static partial class SimMessageReader
         foreach (var line in text.Split('\n'))
         {
             var m = MarkerRegex().Match(line.Trim());
-            if (m.Success)
+            if (m.Success && (known is null || current is null || known.Contains(m.Groups[1].Value)))
             {
                 Flush();
                 current = m.Groups[1].Value;

@@ -21,7 +21,7 @@ internal sealed class SimSolver(SimOptions options)
         var query = InputText(prompt, prompt.Inputs);
         var similarity = new SimSimilarity(prompt.Demos.Select(d => InputText(prompt, d.Inputs)).Append(query));
         var ranked = prompt.Demos
-            .Select((d, i) => new Ranked(d, similarity.Score(InputText(prompt, d.Inputs), query), i))
+            .Select((d, i) => new Ranked(d, similarity.Score(InputText(prompt, d.Inputs), query) * ShapeFactor(prompt, d), i))
             .OrderByDescending(r => r.Similarity).ThenBy(r => r.Index).ToList();
         var primary = prompt.OutputFields.FirstOrDefault(f => !f.IsReasoning);
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -60,6 +60,21 @@ internal sealed class SimSolver(SimOptions options)
         return new SimSolution(ordered, reasoning.Length == 0 ? "I answered directly." : reasoning);
     }
 
+    /// <summary>
+    /// A demo with an input left empty where the current input has a value (or the reverse) shows a different situation,
+    /// e.g. ReAct's first turn (empty trajectory) against a later one, so its similarity counts half.
+    /// </summary>
+    private static double ShapeFactor(SimPrompt prompt, SimDemo demo)
+    {
+        foreach (var field in prompt.InputFields)
+        {
+            var here = prompt.Inputs.TryGetValue(field.Name, out var a) && a.Trim().Length > 0;
+            var there = demo.Inputs.TryGetValue(field.Name, out var b) && b.Trim().Length > 0;
+            if (here != there) return 0.5;
+        }
+        return 1;
+    }
+
     /// <summary>The text a prompt's inputs are compared and matched on: the values in field order.</summary>
     internal static string InputText(SimPrompt prompt, IReadOnlyDictionary<string, string> inputs)
     {
@@ -74,6 +89,8 @@ internal sealed class SimSolver(SimOptions options)
         if (Extracted(prompt, field) is { } extracted) return (extracted, "");
         if (ApplyRule(prompt, field, isPrimary, rules, query, conditional: true) is { } ruled) return ruled;
         var withField = ranked.Where(r => r.Demo.Outputs.ContainsKey(field.Name)).ToList();
+        if (SimExtraction.Answer(prompt, field, withField.Select(r => r.Demo).ToList()) is { } quoted) return quoted;
+        if (withField.Count > 0 && SimArguments.Adapt(prompt, field, withField[0].Demo, withField[0].Similarity) is { } adapted) return adapted;
         if (withField.Count > 0 && FromDemos(field, withField, query, rng, temperature) is { } learned) return learned;
         if (ApplyRule(prompt, field, isPrimary, rules, query, conditional: false) is { } fallback) return fallback;
         return Prior(field, query, rng, temperature);
