@@ -17,6 +17,7 @@ internal static class GatewayScenario
         var window = TimeSpan.FromMinutes(1);
         await using var server = await SimServer.StartAsync(new SimServerOptions { Rpm = rpm, Window = window, LatencyMs = latencyMs }, new SimChatClient(new SimOptions()));
         var builder = new InProcessTestClusterBuilder(3);
+        builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) => silo.AddDspyGrains(o =>
         {
             o.LmModel = "openai/sim";

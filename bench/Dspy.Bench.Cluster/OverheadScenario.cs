@@ -33,6 +33,7 @@ internal static class OverheadScenario
         foreach (var silos in new[] { 1, 2, 3 })
         {
             var builder = new InProcessTestClusterBuilder((short)silos);
+            builder.Options.ConfigureFileLogging = false;
             builder.ConfigureSilo((_, s) => s.AddDspyGrains(o => o.LmCache = false));
             await using var cluster = builder.Build();
             await cluster.DeployAsync();

@@ -80,7 +80,7 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
             };
             var key = GrainKeys.Shard(work.RunId, hash, work.ShardId);
             ShardKeys.Add(key);
-            return CallShardAsync(key, work, cancellationToken);
+            return CallShardAsync(key, work, candidate, encoded, cancellationToken);
         }));
 
         // Gather in example order, whatever order the shards finished in (invariant 1).
@@ -104,13 +104,20 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
 
     // A shard on a silo that died fails with a transient error; the retry activates it on a live silo, where it reads
     // the cells already stored and evaluates the rest.
-    private async Task<IReadOnlyList<CellResult>> CallShardAsync(string key, ShardWork work, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<CellResult>> CallShardAsync(string key, ShardWork work, CandidateProgram candidate,
+        List<DatasetExample> examples, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await _grains.GetGrain<IEvaluationShardGrain>(key).EvaluateAsync(work, cancellationToken);
+            }
+            catch (ShardInputMissingException) when (attempt < _options.ShardAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                // The candidate's or dataset's state was lost (memory storage on a dead silo): store them again.
+                await _grains.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(_options.RunId, candidate.Hash)).SetAsync(candidate);
+                await _grains.GetGrain<IDatasetGrain>(DatasetId).AddAsync(examples.DistinctBy(e => e.Id).ToList());
             }
             catch (Exception ex) when (ClusterEvaluationException.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {

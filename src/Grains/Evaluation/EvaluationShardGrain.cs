@@ -37,7 +37,15 @@ public sealed class EvaluationShardGrain(
                 ? m
                 : throw new ArgumentException($"Metric '{work.Settings.MetricName}' is not registered on this silo; register it with Metrics.Register on every silo.");
             var program = _program ??= await LoadProgramAsync(work);
-            var examples = await GrainFactory.GetGrain<IDatasetGrain>(work.DatasetId).GetAsync(todo);
+            IReadOnlyList<DatasetExample> examples;
+            try
+            {
+                examples = await GrainFactory.GetGrain<IDatasetGrain>(work.DatasetId).GetAsync(todo);
+            }
+            catch (KeyNotFoundException ex)
+            {
+                throw new ShardInputMissingException(ex.Message);
+            }
             var overrides = work.Settings.LmOverridesJson is { } json
                 ? ValueModel.ParseJson(json) as Dictionary<string, object?> ?? throw new ArgumentException("LM overrides must be a JSON object.")
                 : null;
@@ -118,7 +126,7 @@ public sealed class EvaluationShardGrain(
     private async Task<Module> LoadProgramAsync(ShardWork work)
     {
         var candidate = await GrainFactory.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(work.RunId, work.CandidateHash)).GetAsync()
-            ?? throw new InvalidOperationException($"Candidate {work.CandidateHash} of run '{work.RunId}' was not stored before its evaluation.");
+            ?? throw new ShardInputMissingException($"Candidate {work.CandidateHash} of run '{work.RunId}' is not stored.");
         return candidate.Spec.Build(candidate.StateJson);
     }
 

@@ -5,10 +5,10 @@ namespace Dspy.Grains;
 /// token buckets for requests and tokens plus an in-flight count; a refused request gets the time until it could pass.
 /// </summary>
 /// <remarks>
-/// <para>Window-safe buckets: capacity C (2% of the limit E: a burst allowance costs steady throughput, since C + rate x span is fixed) refilling at (E - C) / (window + lease TTL), so permits
-/// granted in any span of a window plus a lease TTL never exceed E. Providers count requests in a sliding window when
-/// they arrive; a leased permit is used within its TTL after it was granted, so the provider never sees more than E in
-/// its window.</para>
+/// <para>Window-safe buckets: capacity C (2% of the limit E: a burst allowance costs steady throughput, since C + rate x span is fixed) refilling at (E - C) / (window + lease TTL + transit allowance), so
+/// permits granted in any such span never exceed E. Providers count requests in a sliding window when
+/// they arrive; a leased permit is used within its TTL after it was granted and arrives within the transit allowance, so
+/// the provider never sees more than E in its window.</para>
 /// <para>Adaptive limit: a reported 429 halves the share of the configured limits (at most once a second, so one
 /// burst of 429s counts once) and blocks every grant until the provider's Retry-After; the share grows back
 /// additively only while callers are refused for lack of permits (saturated) and no 429 came for a window.
@@ -41,6 +41,12 @@ public sealed class EndpointLimiter
         _requestLevel = Capacity(_limits.RequestsPerWindow);
         _tokenLevel = Capacity(_limits.TokensPerWindow);
     }
+
+    /// <summary>
+    /// Time allowed between a permit's use on its silo and the request's arrival at the provider (formatting, the HTTP
+    /// stack, a loaded machine): part of the span the buckets are sized for.
+    /// </summary>
+    public static readonly TimeSpan TransitAllowance = TimeSpan.FromMilliseconds(750);
 
     /// <summary>How long a granted permit may wait on its silo before it is used.</summary>
     public TimeSpan LeaseTtl { get; }
@@ -157,7 +163,7 @@ public sealed class EndpointLimiter
     // Per second, so that capacity + rate x (window + TTL) equals the effective limit.
     private double Rate(double limit)
     {
-        var span = (_limits.Window + LeaseTtl).TotalSeconds;
+        var span = (_limits.Window + LeaseTtl + TransitAllowance).TotalSeconds;
         var e = Effective(limit);
         var c = Capacity(limit);
         return e - c >= 1 ? (e - c) / span : 0.5 / span;

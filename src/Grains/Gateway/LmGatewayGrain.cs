@@ -9,7 +9,7 @@ namespace Dspy.Grains;
 public sealed class LmGatewayGrain : Grain, ILmGatewayGrain
 {
     /// <summary>How long a leased permit stays valid on its silo.</summary>
-    public static readonly TimeSpan LeaseTtl = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan LeaseTtl = TimeSpan.FromMilliseconds(250);
 
     private EndpointLimiter? _limiter;
 
