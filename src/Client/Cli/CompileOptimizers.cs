@@ -63,6 +63,8 @@ internal static class CompileOptimizers
         BuiltInOptimizers.LabeledFewShot,
         BuiltInOptimizers.BootstrapFewShot,
         BuiltInOptimizers.RandomSearch,
+        GepaCompileOptimizers.Gepa,
+        GepaCompileOptimizers.Simba,
         OtherOptimizers.KnnFewShot,
         OtherOptimizers.InferRules,
         OtherOptimizers.BootstrapFinetune,

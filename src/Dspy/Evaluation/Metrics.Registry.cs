@@ -16,11 +16,14 @@ public static partial class Metrics
         // Field-generic versions for any signature (the CLI's --metric exact_match on a `text -> label` task).
         var fieldsExact = Metric.Create("exact_match", (e, p, t) => FieldsExactMatch(e, p));
         var fieldsF1 = Metric.Create("f1", (e, p, t) => FieldsF1(e, p));
+        // Exact match with a feedback text (GEPA's and SIMBA's metric with feedback).
+        var fieldsExactFeedback = new Metric("exact_match_feedback", (e, p, t, _) => ValueTask.FromResult<object?>(FieldsExactMatchWithFeedback(e, p)));
         foreach (var (name, metric) in new[]
                  {
                      ("answer_exact_match", exact), ("exact_match", fieldsExact), ("em", fieldsExact),
                      ("answer_passage_match", passage), ("passage_match", passage),
                      ("answer_f1", f1), ("f1", fieldsF1),
+                     ("exact_match_feedback", fieldsExactFeedback), ("em_feedback", fieldsExactFeedback),
                  })
         {
             registry[name] = metric;
@@ -37,6 +40,7 @@ public static partial class Metrics
     /// <summary>
     /// A metric by name, case-insensitive: DSPy's <c>answer_exact_match</c> and <c>answer_passage_match</c> (<c>passage_match</c>),
     /// <c>answer_f1</c>, the field-generic <c>exact_match</c> (<c>em</c>) and <c>f1</c> (see <see cref="FieldsExactMatch"/>),
+    /// <c>exact_match_feedback</c> (<c>em_feedback</c>, see <see cref="FieldsExactMatchWithFeedback"/>),
     /// or any name added with <see cref="Register"/>.
     /// </summary>
     /// <exception cref="KeyNotFoundException">No metric has that name; the message lists the known names.</exception>

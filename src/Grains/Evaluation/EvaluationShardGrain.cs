@@ -15,6 +15,7 @@ public sealed class EvaluationShardGrain(
     SiloLanguageModel silo,
     ILocalSiloDetails siloDetails) : Grain, IEvaluationShardGrain
 {
+    private readonly Dictionary<string, CellResult> _failed = new(StringComparer.Ordinal);
     private Module? _program;
     private int _evaluated;
     private Task _writing = Task.CompletedTask;
@@ -46,8 +47,6 @@ public sealed class EvaluationShardGrain(
         }
         return work.ExampleIds.Select(id => state.State.Cells.TryGetValue(id, out var cell) ? cell : _failed[id]).ToList();
     }
-
-    private readonly Dictionary<string, CellResult> _failed = new(StringComparer.Ordinal);
 
     private async Task RunCellAsync(DatasetExample encoded, Module program, Metric metric, Dictionary<string, object?>? overrides,
         EvaluationSettings settings, SemaphoreSlim gate, CancellationToken cancellationToken)

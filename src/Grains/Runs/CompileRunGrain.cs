@@ -130,9 +130,10 @@ public sealed partial class CompileRunGrain(
             await WriteAsync();
             await StopReminderAsync();
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // CancelAsync recorded the state.
+            // Cancelled (CancelAsync recorded the state) or deactivated (the reminder resumes it): whatever the
+            // interrupted work threw, it is not a failure of the run.
         }
         catch (Exception ex) when (IsTransient(ex))
         {

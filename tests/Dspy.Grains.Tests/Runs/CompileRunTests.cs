@@ -47,6 +47,19 @@ public sealed class CompileRunTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_cancelled_run_stops_as_cancelled_and_keeps_no_result()
+    {
+        var client = new CompileRunClient(fixture.Grains);
+        await client.SubmitAsync("run-cancel", Intent, Train, Val, "exact_match", "random-search", c => Configure(c) with { NumCandidatePrograms = 6 });
+        await fixture.Grains.GetGrain<ICompileRunGrain>("run-cancel").CancelAsync();
+
+        var status = await client.WaitAsync("run-cancel");
+        Assert.Equal(CompileRunState.Cancelled, status.State);
+        Assert.Null(status.ResultStateJson);
+        Assert.DoesNotContain(await fixture.Grains.GetGrain<ICompileRunGrain>("run-cancel").GetEventsAsync(0), e => e.Kind == "completed");
+    }
+
+    [Fact]
     public async Task A_bad_configuration_is_refused_before_anything_runs()
     {
         var client = new CompileRunClient(fixture.Grains);

@@ -91,7 +91,9 @@ public sealed class BetterTogether : Teleprompter
         var rng = new PythonRandom(Options.Seed);
         var candidates = new List<BetterTogetherCandidate>();
         var program = student.DeepCopy();
-        var baseline = await ScoreAsync(evaluator, program, valset, cancellationToken);
+        var baselineTrial = await BudgetStop.RunTrialAsync(token => ScoreAsync(evaluator, program, valset, token), cancellationToken);
+        if (!baselineTrial.Completed) throw BudgetStop.Exhausted(baselineTrial.Exception);
+        var baseline = baselineTrial.Result;
         candidates.Add(new BetterTogetherCandidate("", baseline, program.DeepCopy()));
         progress?.Report(CreateEvent(OptimizerEventKind.TrialFinished, usage.Budget, $"original program scored {Describe(baseline)}")
             with { Trial = 0, TotalTrials = steps.Count + 1, Score = baseline, BestScore = baseline });
@@ -126,6 +128,12 @@ public sealed class BetterTogether : Teleprompter
                     for (var j = 0; j < predictors.Count && j < lmsBefore.Count; j++) predictors[j].Lm = lmsBefore[j];
                 }
             }
+            catch (Exception e) when (e is BudgetExceededException || BudgetStop.IsExhausted)
+            {
+                // Graceful stop under a hard LM budget (invariant 3): not a failure; the best program so far is returned.
+                Log.LogWarning("BetterTogether stopped by the LM budget at step {Step}/{Steps}.", i + 1, steps.Count);
+                break;
+            }
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 failed = true;
@@ -135,7 +143,14 @@ public sealed class BetterTogether : Teleprompter
                     with { Trial = i + 1, TotalTrials = steps.Count + 1 });
                 break;
             }
-            var score = await ScoreAsync(evaluator, program, valset, cancellationToken);
+            var scoreTrial = await BudgetStop.RunTrialAsync(token => ScoreAsync(evaluator, program, valset, token), cancellationToken);
+            if (!scoreTrial.Completed || BudgetStop.IsExhausted)
+            {
+                // The step or its validation was cut short by the budget: its program is not a complete candidate.
+                Log.LogWarning("BetterTogether stopped by the LM budget at step {Step}/{Steps}.", i + 1, steps.Count);
+                break;
+            }
+            var score = scoreTrial.Result;
             candidates.Add(new BetterTogetherCandidate(strategy, score, program.DeepCopy()));
             var best = candidates.Where(c => c.Score is not null).Select(c => c.Score!.Value).DefaultIfEmpty(double.NegativeInfinity).Max();
             progress?.Report(CreateEvent(OptimizerEventKind.TrialFinished, usage.Budget, $"'{strategy}' scored {Describe(score)}")
@@ -191,7 +206,7 @@ public sealed class BetterTogether : Teleprompter
         {
             return (await ProgramScoring.EvaluateAsync(evaluator, program, valset, Metric, Options.NumThreads, Options.MaxErrors, "val", cancellationToken)).Score;
         }
-        catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is not BudgetExceededException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             // DSPy's eval_candidate_program: a failed evaluation scores 0.
             Log.LogError(e, "An exception occurred during evaluation");

@@ -20,6 +20,7 @@ namespace Dspy;
 /// the program is marked compiled.</item>
 /// </list>
 /// DSPy changes the student in place; here the student is deep-copied first (LMs are shared, as DSPy copies share them).
+/// Under a dry run (<see cref="DryRun"/>) no job is started: the base LMs stand in for the fine-tuned ones.
 /// </summary>
 public sealed class BootstrapFinetune : Teleprompter
 {
@@ -130,8 +131,12 @@ public sealed class BootstrapFinetune : Teleprompter
 
         var provider = Options.Provider ?? new OpenAIFinetuneProvider();
         progress?.Report(CreateEvent(OptimizerEventKind.TrialStarted, usage.Budget, $"{keys.Count} fine-tuning job(s) on {string.Join(", ", data.Select(d => d.Count))} records"));
-        var jobs = await Task.WhenAll(keys.Select((key, j) =>
-            provider.FinetuneAsync(key.Lm, data[j], TrainDataFormat.Chat, Options.TrainKwargs, cancellationToken)));
+        // A dry run (DryRun.ProjectAsync) must not spend: no file is uploaded and no job started; the base LMs stand in for
+        // the fine-tuned ones, so the calls after this step are projected with them.
+        var jobs = Settings.Current.Projection is not null
+            ? keys.Select((key, j) => new FinetuneJob(key.Lm.Model, key.Lm.Model + " (dry run: not fine-tuned)", key.Lm, "dry-run", "dry-run", data[j].Count, 0)).ToArray()
+            : await Task.WhenAll(keys.Select((key, j) =>
+                provider.FinetuneAsync(key.Lm, data[j], TrainDataFormat.Chat, Options.TrainKwargs, cancellationToken)));
 
         for (var i = 0; i < predictors.Count; i++)
         {

@@ -108,16 +108,28 @@ public sealed class InferRules : Teleprompter
         {
             progress?.Report(CreateEvent(OptimizerEventKind.TrialStarted, usage.Budget, $"candidate {index + 1}")
                 with { Trial = index, TotalTrials = Options.NumCandidates, BestScore = best?.Score });
-            var candidate = original.DeepCopy();
-            var predictors = candidate.Predictors();
-            for (var i = 0; i < predictors.Count; i++)
+            // Graceful stop under a hard LM budget (invariant 3): a candidate cut short by the budget is dropped and the best
+            // completed one is returned.
+            var trial = await BudgetStop.RunTrialAsync(async token =>
             {
-                var rules = await InduceNaturalLanguageRulesAsync(induction, predictors[i], train, cancellationToken);
-                predictors[i].Signature = predictors[i].Signature.WithInstructions($"{instructions[i]}\n\n{RulesPreamble}\n{rules}");
+                var candidate = original.DeepCopy();
+                var predictors = candidate.Predictors();
+                for (var i = 0; i < predictors.Count; i++)
+                {
+                    var rules = await InduceNaturalLanguageRulesAsync(induction, predictors[i], train, token);
+                    predictors[i].Signature = predictors[i].Signature.WithInstructions($"{instructions[i]}\n\n{RulesPreamble}\n{rules}");
+                }
+                var result = await ProgramScoring.EvaluateAsync(evaluator, candidate, valset, Options.Bootstrap.Metric!, Options.NumThreads,
+                    Options.Bootstrap.MaxErrors, "val", token);
+                return (candidate, result);
+            }, cancellationToken);
+            if (!trial.Completed)
+            {
+                if (best is null) throw BudgetStop.Exhausted(trial.Exception);
+                Log.LogWarning("InferRules stopped by the LM budget after {Count} candidates.", candidates.Count);
+                break;
             }
-
-            var evaluation = await ProgramScoring.EvaluateAsync(evaluator, candidate, valset, Options.Bootstrap.Metric!, Options.NumThreads,
-                Options.Bootstrap.MaxErrors, "val", cancellationToken);
+            var (candidate, evaluation) = trial.Result;
             var scored = new InferRulesCandidate(index, evaluation.Score, candidate);
             candidates.Add(scored);
             var isBest = best is null || scored.Score > best.Score;

@@ -155,6 +155,20 @@ public class BootstrapFinetuneTests
         await Assert.ThrowsAsync<ArgumentException>(() => provider.FinetuneAsync(new LM("openai/x", apiBase: "http://127.0.0.1:9/v1"), [], TrainDataFormat.Chat, null));
     }
 
+    [Fact]
+    public async Task A_dry_run_projects_the_tracing_calls_and_starts_no_job()
+    {
+        var student = new Predict(TestSignatures.QA());
+        student.SetLm(new LM("openai/never-called", apiBase: "http://127.0.0.1:9/v1"));
+        var provider = new RecordingProvider();
+
+        var projection = await DryRun.ProjectAsync(new BootstrapFinetune(provider: provider), student, LabeledFewShotTests.Trainset(12));
+
+        Assert.Empty(provider.Jobs);
+        Assert.Equal(12, projection.Projected.LmCalls);
+        Assert.False(projection.StoppedByBudget);
+    }
+
     private sealed class PhaseRecorder : IProgramEvaluator
     {
         public List<ProgramEvaluationRequest> Requests { get; } = [];

@@ -113,6 +113,24 @@ public class InferRulesTests(ITestOutputHelper output)
         Assert.True(after.Score > before.Score + 10, $"InferRules {after.Score} should beat the unoptimized {before.Score}");
     }
 
+    [Fact]
+    public async Task The_same_seed_gives_a_byte_identical_program_whatever_the_thread_count()
+    {
+        var train = SampleData.LoadExamples("intent", "train", 40, "text");
+        var signature = Signature.Parse(File.ReadAllText(Path.Combine(SampleData.SamplesDirectory, "intent", "signature.txt")).Trim());
+        async Task<string> RunAsync(int threads)
+        {
+            using var _ = Settings.Context(s => s with { Lm = new LM("sim", cache: false), NumThreads = threads });
+            var program = await new Dspy.InferRules(Metrics.Get("exact_match"), numCandidates: 2, maxBootstrappedDemos: 2, maxLabeledDemos: 4, numThreads: threads)
+                .CompileAsync(new Predict(signature), train);
+            return PythonJson.Dumps(program.DumpState(), indent: 2);
+        }
+
+        var one = await RunAsync(1);
+        Assert.Equal(one, await RunAsync(4));
+        Assert.Equal(one, await RunAsync(1));
+    }
+
     private sealed class CountingEvaluator : IProgramEvaluator
     {
         public List<ProgramEvaluationRequest> Requests { get; } = [];
