@@ -33,11 +33,15 @@ for task in $tasks; do
     [ "$optimizer" = gepa ] && metric=exact_match_feedback
     lm=(--lm sim)
     case "$optimizer" in bootstrap-finetune|better-together) lm=(--lm openai/sim --api-base "$api_base") ;; esac
+    # BootstrapFinetune traces a teacher shown 16 labeled examples (DSPy's usual teacher= argument); traced by the
+    # student alone it would only learn the examples the student already answers right.
+    extra=()
+    [ "$optimizer" = bootstrap-finetune ] && extra=(--max-labeled 16)
     # A fresh cache per run, so the LM calls counted are the ones this compile needs.
     DSPY_CACHEDIR="$caches/$task.$optimizer" dotnet "$cli" compile \
       --signature "$(cat "samples/$task/signature.txt")" \
       --train "$caches/$task.train.jsonl" --val "samples/$task/dev.jsonl" \
-      --metric "$metric" --optimizer "$optimizer" "${lm[@]}" \
+      --metric "$metric" --optimizer "$optimizer" "${lm[@]}" ${extra[@]+"${extra[@]}"} \
       --out "$out/$task.$optimizer.json" --json >"$out/$task.$optimizer.summary.json" 2>"$out/$task.$optimizer.log" \
       || { echo "$task / $optimizer failed:" >&2; tail -3 "$out/$task.$optimizer.log" >&2; exit 1; }
   done

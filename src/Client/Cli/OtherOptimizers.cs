@@ -9,7 +9,8 @@ namespace Dspy.Cli;
 /// <item><c>infer-rules</c>: <c>--num-candidates</c> (default 10), the bootstrap demo options, <c>--prompt-lm</c> induces the rules.</item>
 /// <item><c>bootstrap-finetune</c> and <c>better-together</c>: the program's predictors get <c>--lm</c> (weight optimization
 /// needs an LM on every predictor), which must be an <c>openai/...</c> model (e.g. against <c>dspy sim serve</c> with
-/// <c>--api-base</c>).</item>
+/// <c>--api-base</c>). <c>bootstrap-finetune --max-labeled k</c> traces with a teacher, the student shown k labeled
+/// training examples (DSPy's <c>compile(student, teacher=...)</c>); without it the student is its own teacher.</item>
 /// </list>
 /// </summary>
 internal static class OtherOptimizers
@@ -55,14 +56,17 @@ internal static class OtherOptimizers
         });
     });
 
-    public static CompileOptimizer BootstrapFinetune { get; } = new("bootstrap-finetune", [], "BootstrapFinetune: fine-tunes --lm (openai/...) on successful traces", ctx =>
+    public static CompileOptimizer BootstrapFinetune { get; } = new("bootstrap-finetune", [], "BootstrapFinetune: fine-tunes --lm (openai/...) on successful traces (--max-labeled k: of a teacher shown k labeled examples)", ctx =>
     {
         RejectSearchOptions(ctx);
-        if (ctx.MaxDemos is not null || ctx.MaxLabeled is not null || ctx.MaxRounds is not null)
-            throw new CliException("--max-demos, --max-labeled and --max-rounds do not apply to bootstrap-finetune.");
+        if (ctx.MaxDemos is not null || ctx.MaxRounds is not null)
+            throw new CliException("--max-demos and --max-rounds do not apply to bootstrap-finetune.");
+        if (ctx.MaxLabeled is < 0) throw new CliException("--max-labeled must not be negative.");
         ctx.Reject("--seed", ctx.Seed);
         RequireFinetunable(ctx);
-        return new WithProgramLm(new Dspy.BootstrapFinetune(ctx.Metric, numThreads: ctx.NumThreads), ctx.TaskLm);
+        Teleprompter finetune = new Dspy.BootstrapFinetune(ctx.Metric, numThreads: ctx.NumThreads);
+        if (ctx.MaxLabeled is > 0) finetune = new WithLabeledTeacher(finetune, ctx.MaxLabeled.Value);
+        return new WithProgramLm(finetune, ctx.TaskLm);
     });
 
     public static CompileOptimizer BetterTogether { get; } = new("better-together", [],
@@ -133,6 +137,31 @@ internal static class OtherOptimizers
             var result = new Dictionary<string, object?>(new BootstrapFewShot(bootstrap).GetParams(), StringComparer.Ordinal) { ["k"] = (long)k, ["vectorizer"] = "hashed-tfidf" };
             return result;
         }
+    }
+
+    /// <summary>
+    /// BootstrapFinetune with DSPy's usual teacher: the student shown <c>k</c> labeled training examples
+    /// (<c>LabeledFewShot(k)</c>). Without a teacher the traces are only the examples the student already gets right, so
+    /// fine-tuning cannot teach it anything it does not already do (on sim arithmetic: the sum-of-all-numbers templates only).
+    /// </summary>
+    private sealed class WithLabeledTeacher(Teleprompter inner, int k) : Teleprompter
+    {
+        public override string Name => inner.Name;
+
+        public override Task<Module> CompileAsync(Module student, IReadOnlyList<Example> trainset, CompileOptions? options = null,
+            CancellationToken cancellationToken = default)
+        {
+            // LabeledFewShot compiles a reset copy (no LMs, no predictor shared with the student, as BootstrapFinetune requires);
+            // it traces on the student's LMs, as DSPy's teacher would run on the LM it was given.
+            var teacher = new LabeledFewShot(k).Compile(student, trainset);
+            var lms = student.Predictors();
+            var predictors = teacher.Predictors();
+            for (var i = 0; i < predictors.Count; i++) predictors[i].Lm = lms[i].Lm;
+            return inner.CompileAsync(student, trainset, (options ?? new CompileOptions()) with { Teacher = teacher }, cancellationToken);
+        }
+
+        public override IReadOnlyDictionary<string, object?> GetParams() =>
+            new Dictionary<string, object?>(inner.GetParams(), StringComparer.Ordinal) { ["teacher"] = $"LabeledFewShot(k={k})" };
     }
 
     /// <summary>Runs an optimizer on a copy of the program whose predictors all have the task LM (weight optimization needs it).</summary>

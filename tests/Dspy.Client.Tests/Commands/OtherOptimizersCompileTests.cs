@@ -62,10 +62,15 @@ public sealed class OtherOptimizersCompileTests(ITestOutputHelper log) : IDispos
     {
         await using var server = await SimServer.StartAsync(new SimServerOptions(), new SimChatClient());
         var api = server.ApiBase.ToString();
-        AssertImproved(await CompileAsync("bootstrap-finetune", 120, "--lm", "openai/sim", "--api-base", api));
+        var self = await CompileAsync("bootstrap-finetune", 120, "--lm", "openai/sim", "--api-base", api);
+        AssertImproved(self);
+        // --max-labeled k traces a teacher shown k labeled examples: more traces kept, a better fine-tuned model.
+        var taught = await CompileAsync("bootstrap-finetune", 120, "--lm", "openai/sim", "--api-base", api, "--max-labeled", "16");
+        Assert.Equal("LabeledFewShot(k=16)", taught.GetProperty("params").GetProperty("teacher").GetString());
+        Assert.True(taught.GetProperty("score_after").GetDouble() > self.GetProperty("score_after").GetDouble());
         var together = await CompileAsync("better-together", 120, "--lm", "openai/sim", "--api-base", api, "--num-candidates", "1", "--max-labeled", "8");
         AssertImproved(together);
-        Assert.Equal(2, server.FineTunedModels.Count);
+        Assert.Equal(3, server.FineTunedModels.Count);
     }
 
     [Fact]
@@ -75,6 +80,10 @@ public sealed class OtherOptimizersCompileTests(ITestOutputHelper log) : IDispos
             "--optimizer", "bootstrap-finetune", "--lm", "sim", "--out", Path.Combine(_dir, "x.json"));
         Assert.Equal(2, finetune.ExitCode);
         Assert.Contains("--lm must be an openai/... model", finetune.Stderr, StringComparison.Ordinal);
+        var demos = await CliProcess.RunAsync("compile", "-s", Signature, "--train", Subset("train", 10), "--metric", "exact_match",
+            "--optimizer", "bootstrap-finetune", "--lm", "sim", "--max-demos", "4", "--out", Path.Combine(_dir, "z.json"));
+        Assert.Equal(2, demos.ExitCode);
+        Assert.Contains("--max-demos and --max-rounds do not apply to bootstrap-finetune", demos.Stderr, StringComparison.Ordinal);
 
         var knn = await CliProcess.RunAsync("compile", "-s", Signature, "--train", Subset("train", 10), "--metric", "exact_match",
             "--optimizer", "knn-fewshot", "--lm", "sim", "--num-candidates", "3", "--out", Path.Combine(_dir, "y.json"));

@@ -65,6 +65,41 @@ public sealed class BootstrapFinetuneEndToEndTests(ITestOutputHelper output)
         Assert.True(after.Score > before.Score + 10, $"fine-tuned {after.Score} should beat base {before.Score}");
     }
 
+    private static List<Example> LoadArithmetic(string split, int count) =>
+        File.ReadLines(Path.Combine(SamplesDirectory, "arithmetic", split + ".jsonl")).Where(l => l.Length > 0).Take(count)
+            .Select(l => new Example((Dictionary<string, object?>)ValueModel.ParseJson(l)!).WithInputs("question")).ToList();
+
+    [Fact]
+    public async Task On_arithmetic_the_fine_tuned_model_applies_the_patterns_of_a_teachers_traces_but_the_student_alone_teaches_nothing()
+    {
+        await using var server = await SimServer.StartAsync(new SimServerOptions(), new SimChatClient());
+        var baseLm = new LM("openai/sim", apiKey: "test", apiBase: server.ApiBase.ToString(), cache: false);
+        var train = LoadArithmetic("train", 100);
+        var dev = LoadArithmetic("dev", 60);
+        var metric = Metrics.Get("exact_match");
+        var student = new Predict(Signature.Parse("question -> answer: int"));
+        student.SetLm(baseLm);
+        var teacher = new LabeledFewShot(k: 16).Compile(student, train);
+        teacher.SetLm(baseLm);
+        using var _ = Settings.Context(s => s with { NumThreads = 4 });
+        var provider = new OpenAIFinetuneProvider { PollInterval = TimeSpan.Zero, InitialPollInterval = TimeSpan.Zero };
+
+        var before = await new Evaluate(dev, metric).RunAsync(student);
+        // Its own teacher: the student (no demos) adds all numbers, so the kept traces are the sum templates only and the
+        // fine-tuned model, which answers like the simulator with its nearest traces as demos, still adds all numbers.
+        var self = await new BootstrapFinetune(metric, provider: provider).FinetuneAsync(student, train);
+        var selfAfter = await new Evaluate(dev, metric).RunAsync(self.Program);
+        // A teacher shown labeled examples solves most templates, so its traces carry their patterns.
+        var taught = await new BootstrapFinetune(metric, provider: provider).FinetuneAsync(student, train, [teacher]);
+        var after = await new Evaluate(dev, metric).RunAsync(taught.Program);
+
+        output.WriteLine($"arithmetic on sim ({dev.Count} dev): base {before.Score}%, self-taught {selfAfter.Score}% ({self.KeptTraces} traces), " +
+            $"LabeledFewShot(16) teacher {after.Score}% ({taught.KeptTraces} traces)");
+        Assert.Equal(before.Score, selfAfter.Score);
+        Assert.True(taught.KeptTraces > self.KeptTraces * 2, $"teacher kept {taught.KeptTraces}, student {self.KeptTraces}");
+        Assert.True(after.Score > before.Score + 40, $"fine-tuned on the teacher's traces {after.Score} should beat base {before.Score}");
+    }
+
     [Fact]
     public async Task A_job_on_too_little_data_fails_with_the_providers_reason()
     {
