@@ -342,6 +342,12 @@ internal sealed class SimSolver(SimOptions options)
             case SimValueKind.Str when SimText.Numbers(query).Count > 1:
             {
                 var numbers = SimText.Numbers(query);
+                if (temperature > 0 && GuessPattern(numbers.Count, rng, temperature) is { } guess
+                    && SimExpression.TryEvaluate(guess, numbers, out var guessed))
+                {
+                    return (SimValues.Number(field, guessed),
+                        $"Without a known method I try {SimExpression.Substitute(guess, numbers)} = {SimText.FormatNumber(guessed)}.");
+                }
                 var sum = numbers.Sum();
                 return (SimValues.Number(field, sum), numbers.Count == 0
                     ? "There are no numbers in the input, so I answer 0."
@@ -367,6 +373,23 @@ internal sealed class SimSolver(SimOptions options)
                 return (string.Join(' ', words), "I restate the key part of the input.");
             }
         }
+    }
+
+    /// <summary>
+    /// At temperature T &gt; 0 a numeric guess without demos or rules is sampled, as a sampled LM's would vary: adding all
+    /// numbers keeps weight 1, each other catalogue pattern of the same arity weight (1/k)^(1/T) for k such patterns (so
+    /// at T = 1 half the draws add, the rest spread over the other patterns). Null means add (greedy, or nothing else to try).
+    /// Without this every rollout of a question gets the same answer and SIMBA-style optimizers see no variance.
+    /// </summary>
+    private static string? GuessPattern(int arity, SimRandom rng, double temperature)
+    {
+        var sum = SimExpression.SumAll(arity);
+        var others = SimExpression.Candidates(arity).Where(e => e != sum).ToList();
+        if (others.Count == 0) return null;
+        var weights = new List<double> { 1 };
+        weights.AddRange(others.Select(_ => Math.Pow(1.0 / others.Count, 1.0 / temperature)));
+        var i = SampleIndex(weights, rng);
+        return i == 0 ? null : others[i - 1];
     }
 
     /// <summary>True for a list whose items are text (<c>list</c>, <c>list[str]</c>, <c>set[str]</c>, ...).</summary>

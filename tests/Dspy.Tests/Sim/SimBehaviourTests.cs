@@ -46,6 +46,25 @@ public sealed class SimBehaviourTests
     }
 
     [Fact]
+    public async Task Without_demos_a_sampled_arithmetic_guess_varies_with_the_rollout_and_greedy_adds()
+    {
+        var sim = new SimChatClient();
+        List<ChatMessage> Prompt() => DspyPrompts.Build(PFormat.Chat, [new("question", "str")], [new("answer", "int")], "Answer the question.", [],
+            new() { ["question"] = "A tree is 46 meters tall and a fence is 13 meters tall. How many meters taller is the tree than the fence?" });
+        async Task<string> Answer(ChatOptions? o) => DspyPrompts.ParseChat((await sim.GetResponseAsync(Prompt(), o)).Text)["answer"];
+
+        // Greedy: the sum of all numbers, whatever the rollout.
+        for (var r = 0; r < 5; r++) Assert.Equal("59", await Answer(new ChatOptions { Temperature = 0f, AdditionalProperties = new() { ["rollout_id"] = r } }));
+        // Sampled: other patterns of the catalogue too (46 - 13 = 33 among them), the same answer for the same request.
+        var sampled = new List<string>();
+        for (var r = 0; r < 40; r++) sampled.Add(await Answer(Sampling(r)));
+        Assert.Contains("59", sampled);
+        Assert.Contains("33", sampled);
+        Assert.True(sampled.Distinct().Count() >= 4, string.Join(", ", sampled));
+        Assert.Equal(sampled[7], await Answer(Sampling(7)));
+    }
+
+    [Fact]
     public async Task Usage_comes_from_the_o200k_tokenizer()
     {
         var messages = AmbiguousPrompt();
