@@ -10,7 +10,8 @@ namespace Dspy.Cli;
 /// <c>--max-tokens</c> and <c>--max-cost</c> are hard limits on the compile's LM use (the optimizer stops with the best
 /// program found within them); <c>--dry-run</c> projects the compile's calls, tokens and cost on the simulated LM and
 /// spends nothing; <c>--run-dir</c> keeps the LM cache and the evaluation store of the run, so re-running a killed compile
-/// with the same folder resumes it without repeating completed LM calls.
+/// with the same folder resumes it without repeating completed LM calls. <c>--cluster HOST:PORT</c> submits the compile to a
+/// running cluster instead (<see cref="ClusterCompile"/>).
 /// </summary>
 internal static class CompileCommand
 {
