@@ -10,7 +10,8 @@ namespace Dspy.Cli;
 /// <c>--max-tokens</c> and <c>--max-cost</c> are hard limits on the compile's LM use (the optimizer stops with the best
 /// program found within them); <c>--dry-run</c> projects the compile's calls, tokens and cost on the simulated LM and
 /// spends nothing; <c>--run-dir</c> keeps the LM cache and the evaluation store of the run, so re-running a killed compile
-/// with the same folder resumes it without repeating completed LM calls.
+/// with the same folder resumes it without repeating completed LM calls. <c>--cluster HOST:PORT</c> submits the compile to a
+/// running cluster instead (<see cref="ClusterCompile"/>).
 /// </summary>
 internal static class CompileCommand
 {
@@ -44,11 +45,15 @@ internal static class CompileCommand
         var apiBase = CliOptions.ApiBase();
         var output = new Option<string?>("--out") { Description = "Where to save the optimized program (.json, DSPy's save format); required unless --dry-run." };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout." };
+        var cluster = new Option<string?>("--cluster")
+        {
+            Description = "HOST:PORT of a running cluster's gateway: submit the compile to it and follow its progress (" + ClusterCompile.Optimizers + ").",
+        };
 
         var command = new Command("compile", "Optimize the program with a DSPy optimizer, compare scores before and after, and save it.")
         {
             signature, module, programFile, train, val, metric, optimizer, seed, maxDemos, maxLabeled, maxRounds, numCandidates, stopAtScore, auto,
-            promptLm, maxCalls, maxTokens, maxCost, dryRun, runDir, threads, lm, apiBase, output, json,
+            promptLm, maxCalls, maxTokens, maxCost, dryRun, runDir, threads, lm, apiBase, output, json, cluster,
         };
         command.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
@@ -64,6 +69,24 @@ internal static class CompileCommand
             if (outPath is null && !isDryRun) throw new CliException("--out is required (where to save the optimized program), unless --dry-run.");
             if (outPath is not null) CheckOutputPath(outPath);
             var limits = ParseLimits(parse.GetValue(maxCalls), parse.GetValue(maxTokens), parse.GetValue(maxCost));
+            if (parse.GetValue(cluster) is { } clusterAddress)
+            {
+                ClusterCompile.RejectUnsupported(chosen.Name, [
+                    ("--max-rounds", parse.GetValue(maxRounds) is not null), ("--stop-at-score", parse.GetValue(stopAtScore) is not null),
+                    ("--auto", parse.GetValue(auto) is not null), ("--prompt-lm", parse.GetValue(promptLm) is not null),
+                    ("--max-calls/--max-tokens/--max-cost", limits.IsLimited), ("--dry-run", isDryRun),
+                    ("--run-dir", parse.GetValue(runDir) is not null), ("--lm", parse.GetValue(lm) is not null),
+                    ("--api-base", parse.GetValue(apiBase) is not null), ("--threads", parse.GetResult(threads) is { Implicit: false }),
+                ]);
+                return await ClusterCompile.RunAsync(new ClusterCompileRequest
+                {
+                    Address = clusterAddress, Optimizer = chosen, Signature = sig, SignatureText = parse.GetRequiredValue(signature),
+                    Module = parse.GetValue(module)!, ProgramPath = parse.GetValue(programFile), TrainPath = parse.GetRequiredValue(train),
+                    ValPath = parse.GetValue(val), MetricName = metricName, Metric = metricFn, Seed = parse.GetValue(seed),
+                    MaxDemos = parse.GetValue(maxDemos), MaxLabeled = parse.GetValue(maxLabeled), NumCandidates = parse.GetValue(numCandidates),
+                    OutPath = outPath!, Json = parse.GetValue(json),
+                }, ct);
+            }
             var autoValue = parse.GetValue(auto);
             if (autoValue is not null && autoValue is not ("light" or "medium" or "heavy"))
                 throw new CliException($"--auto must be light, medium or heavy, got '{autoValue}'.");

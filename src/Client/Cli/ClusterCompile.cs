@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Dspy.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace Dspy.Cli;
+
+/// <summary>What <c>dspy compile --cluster</c> submits, parsed and checked by <see cref="CompileCommand"/>.</summary>
+internal sealed record ClusterCompileRequest
+{
+    public required string Address { get; init; }
+    public required CompileOptimizer Optimizer { get; init; }
+    public required Signature Signature { get; init; }
+    public required string SignatureText { get; init; }
+    public required string Module { get; init; }
+    public string? ProgramPath { get; init; }
+    public required string TrainPath { get; init; }
+    public string? ValPath { get; init; }
+    public required string MetricName { get; init; }
+    public required Metric Metric { get; init; }
+    public long? Seed { get; init; }
+    public int? MaxDemos { get; init; }
+    public int? MaxLabeled { get; init; }
+    public int? NumCandidates { get; init; }
+    public required string OutPath { get; init; }
+    public bool Json { get; init; }
+}
+
+/// <summary>
+/// <c>dspy compile --cluster HOST:PORT</c>: connects an Orleans client to the cluster's gateway, submits the compile to a
+/// compile-run grain (<see cref="CompileRunClient"/>), follows its progress events on stderr, and saves the optimized
+/// program the run stores. The silos run the program with their own LM (<c>Dspy:Grains:LmModel</c>).
+/// </summary>
+internal static class ClusterCompile
+{
+    /// <summary>The optimizers a cluster run supports.</summary>
+    public const string Optimizers = "labeled-fewshot, bootstrap-fewshot or random-search";
+
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>Refuses the optimizer and options a cluster run cannot honor (exit 2), naming the first one given.</summary>
+    public static void RejectUnsupported(string optimizer, IEnumerable<(string Option, bool Given)> options)
+    {
+        if (optimizer is not ("labeled-fewshot" or "bootstrap-fewshot" or "random-search"))
+            throw new CliException($"--cluster runs {Optimizers}, not {optimizer}; leave out --cluster to run it locally.");
+        foreach (var (option, given) in options)
+        {
+            if (!given) continue;
+            var why = option switch
+            {
+                "--lm" or "--api-base" => "the silos run the program with their own LM (Dspy:Grains:LmModel, LmApiBase)",
+                "--threads" => "the silos' Dspy:Grains:NumThreads sets the parallelism",
+                _ => "a cluster run does not support it",
+            };
+            throw new CliException($"{option} cannot be combined with --cluster: {why}.");
+        }
+    }
+
+    public static async Task<int> RunAsync(ClusterCompileRequest request, CancellationToken cancellationToken)
+    {
+        var gateway = ParseAddress(request.Address);
+        // The same checks as a local compile (an option the optimizer does not use is refused), before any data is read.
+        var teleprompter = request.Optimizer.Create(new CompileOptimizerContext
+        {
+            Name = request.Optimizer.Name, Metric = request.Metric, Seed = request.Seed, NumThreads = 1, MaxDemos = request.MaxDemos,
+            MaxLabeled = request.MaxLabeled, NumCandidates = request.NumCandidates, TaskLm = LmSelection.Create("sim"),
+        });
+        var trainset = DatasetInput.Read(request.Signature, request.TrainPath, "--train");
+        var valset = request.ValPath is null ? null : DatasetInput.Read(request.Signature, request.ValPath, "--val");
+        var spec = new ProgramSpec(request.Module, request.SignatureText);
+        var start = ProgramFactory.Create(request.Module, request.Signature, request.ProgramPath, [], false);
+        spec.EnsureMatches(start);
+        var initialState = request.ProgramPath is null ? null : PythonJson.Dumps(start.DumpState());
+
+        using var host = await ConnectAsync(gateway, request.Address, cancellationToken);
+        var client = new CompileRunClient(host.Services.GetRequiredService<IClusterClient>());
+        var runId = "cli-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            await client.SubmitAsync(runId, spec, trainset, valset, request.MetricName, request.Optimizer.Name, c => c with
+            {
+                InitialStateJson = initialState,
+                Seed = request.Seed ?? 0,
+                MaxBootstrappedDemos = request.MaxDemos ?? c.MaxBootstrappedDemos,
+                MaxLabeledDemos = request.MaxLabeled ?? c.MaxLabeledDemos,
+                NumCandidatePrograms = request.NumCandidates ?? c.NumCandidatePrograms,
+            });
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex))
+        {
+            throw new CliException($"--cluster: lost the cluster at {request.Address}: {FirstLine(ex.Message)}", ExitCodes.Failure, ex);
+        }
+        await Console.Error.WriteLineAsync($"submitted run {runId} to the cluster at {request.Address}");
+
+        var progress = new RunProgressWriter(Console.Error, !Console.IsErrorRedirected, request.Optimizer.Name);
+        var status = await client.WaitAsync(runId, progress.Report, cancellationToken: cancellationToken);
+        progress.EndLine();
+        if (status.State != CompileRunState.Completed || status.ResultStateJson is null)
+        {
+            throw new CliException($"the cluster run {runId} {status.State.ToString().ToLowerInvariant()}{(status.Error is null ? "" : ": " + FirstLine(status.Error))}",
+                ExitCodes.Failure);
+        }
+
+        var optimized = spec.Build(status.ResultStateJson);
+        await optimized.SaveAsync(request.OutPath, cancellationToken);
+        WriteSummary(request, teleprompter, runId, status, optimized, trainset.Count, valset?.Count ?? trainset.Count);
+        await host.StopAsync(CancellationToken.None);
+        return ExitCodes.Success;
+    }
+
+    private static void WriteSummary(ClusterCompileRequest request, Teleprompter teleprompter, string runId, CompileRunStatus status, Module optimized,
+        int trainSize, int valSize)
+    {
+        var demos = optimized.NamedPredictors().ToDictionary(p => p.Name, p => (object?)(long)p.Predictor.Demos.Count, StringComparer.Ordinal);
+        if (request.Json)
+        {
+            var settings = new Dictionary<string, object?>(teleprompter.GetParams(), StringComparer.Ordinal);
+            settings.Remove("num_threads");
+            Console.Out.WriteLine(PythonJson.Dumps(new Dictionary<string, object?>
+            {
+                ["optimizer"] = request.Optimizer.Name,
+                ["params"] = settings,
+                ["module"] = request.Module,
+                ["metric"] = request.MetricName,
+                ["cluster"] = request.Address,
+                ["run_id"] = runId,
+                ["attempts"] = (long)status.Attempts,
+                ["train_size"] = (long)trainSize,
+                ["val_size"] = (long)valSize,
+                ["val_source"] = request.ValPath is null ? "train" : "val",
+                ["score_before"] = status.BaselineScore,
+                ["score_after"] = status.OptimizedScore,
+                ["demos"] = demos,
+                ["out"] = request.OutPath,
+            }, ensureAscii: false, indent: 2));
+            return;
+        }
+        var valName = request.ValPath is null ? "trainset" : "val set";
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"",-9} {"score",9}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"before",-9} {Percent(status.BaselineScore),9}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"after",-9} {Percent(status.OptimizedScore),9}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{request.MetricName} on the {valName} ({valSize} examples) on the cluster at {request.Address} (run {runId}, the silos' LM); {request.Optimizer.Name} demos per predictor: {string.Join(", ", demos.Select(d => $"{d.Key}={d.Value}"))}; saved to {request.OutPath}"));
+    }
+
+    private static async Task<IHost> ConnectAsync(IPEndPoint gateway, string address, CancellationToken cancellationToken)
+    {
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(c =>
+        {
+            c.UseStaticClustering(gateway);
+            c.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = "dspy";
+                o.ServiceId = "dspy";
+            });
+        });
+        var host = builder.Build();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
+        try
+        {
+            await host.StartAsync(timeout.Token);
+            return host;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            var why = ex is OperationCanceledException ? $"no answer within {ConnectTimeout.TotalSeconds:0} s" : FirstLine(ex.Message);
+            throw new CliException($"--cluster: cannot reach the cluster gateway at {address}: {why}", ExitCodes.Failure, ex);
+        }
+    }
+
+    private static IPEndPoint ParseAddress(string address)
+    {
+        var colon = address.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            throw new CliException($"--cluster: expected HOST:PORT (the gateway, e.g. 127.0.0.1:30000), got '{address}'.");
+        var host = address[..colon].Trim('[', ']');
+        if (IPAddress.TryParse(host, out var ip)) return new IPEndPoint(ip, port);
+        try
+        {
+            var resolved = Dns.GetHostAddresses(host);
+            var chosen = resolved.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? resolved.FirstOrDefault();
+            return chosen is not null ? new IPEndPoint(chosen, port) : throw new CliException($"--cluster: '{host}' has no address.", ExitCodes.Failure);
+        }
+        catch (SocketException ex)
+        {
+            throw new CliException($"--cluster: cannot resolve '{host}': {ex.Message}", ExitCodes.Failure);
+        }
+    }
+
+    private static bool IsConnectionFailure(Exception ex) =>
+        ex is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException;
+
+    private static string Percent(double? score) => score is { } s ? PythonFloat.Repr(s) + "%" : "-";
+
+    private static string FirstLine(string message)
+    {
+        var line = message.Split('\n', 2)[0].Trim();
+        return line.Length == 0 ? message.Trim() : line;
+    }
+
+    /// <summary>The run's progress events on stderr: one line per phase, new best and finish; a redrawn trial line on a terminal.</summary>
+    private sealed class RunProgressWriter(TextWriter writer, bool interactive, string optimizer)
+    {
+        private bool _drawn;
+
+        public void Report(RunProgressEvent e)
+        {
+            string? line = e.Kind switch
+            {
+                "baseline" => $"before: {Percent(e.Score)}",
+                "resumed" => $"the run resumed on another silo ({e.Message})",
+                "completed" => $"completed: optimized {Percent(e.Score)}",
+                "failed" => $"failed: {e.Message}",
+                nameof(OptimizerEventKind.NewBest) or nameof(OptimizerEventKind.Finished) => $"{optimizer}: {e.Message}",
+                _ => null,
+            };
+            if (line is null)
+            {
+                if (interactive && e.Kind == nameof(OptimizerEventKind.TrialFinished))
+                {
+                    writer.Write($"\r{optimizer}: trial {e.Trial}{(e.BestScore is { } b ? ", best " + PythonFloat.Repr(b) : "")}, {e.Message}   ");
+                    _drawn = true;
+                }
+                return;
+            }
+            EndLine();
+            writer.WriteLine(line);
+        }
+
+        public void EndLine()
+        {
+            if (_drawn) writer.WriteLine();
+            _drawn = false;
+        }
+    }
+}
