@@ -24,7 +24,7 @@ public sealed class ClusterRestartTests(AzuriteFixture azurite)
             o.AzureStorageConnectionString = azurite.ConnectionString;
             o.GrainStateTable = _table;
             o.ResumeReminderPeriod = TimeSpan.FromSeconds(2);
-            o.Lm = new LM("sim", new SimChatClient(new SimOptions { Latency = TimeSpan.FromMilliseconds(15) }), cache: false);
+            o.Lm = new LM("sim", new SimChatClient(new SimOptions { Latency = TimeSpan.FromMilliseconds(60) }), cache: false);
         }));
         var cluster = builder.Build();
         await cluster.DeployAsync();
@@ -46,7 +46,9 @@ public sealed class ClusterRestartTests(AzuriteFixture azurite)
         await new CompileRunClient(first.Client).SubmitAsync("run-restart", CompileRunTests.Intent, CompileRunTests.Train, CompileRunTests.Val,
             "exact_match", "bootstrap-fewshot", CompileRunTests.Configure);
         while (storedBefore.Count < 10) await Task.Delay(20);
-        foreach (var silo in first.GetActiveSilos().Reverse().ToList()) await first.KillSiloAsync(silo);
+        // All silos at once: stopped one after another, the survivors kept evaluating and on a quiet machine could finish
+        // the run before the last one stopped, leaving nothing to resume. (The sim's latency keeps the run long enough.)
+        await Task.WhenAll(first.GetActiveSilos().ToList().Select(first.KillSiloAsync));
         await first.DisposeAsync();
         var stored = storedBefore.Keys.ToHashSet();
 
@@ -55,10 +57,10 @@ public sealed class ClusterRestartTests(AzuriteFixture azurite)
         try
         {
             // Nobody calls the run: its reminder must bring it back and it must evaluate again.
-            using (var wait = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
-            {
-                while (evaluatedAfter.IsEmpty) await Task.Delay(50, wait.Token);
-            }
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+            while (evaluatedAfter.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.False(evaluatedAfter.IsEmpty,
+                $"the run did not evaluate again within 2 minutes of the restart ({stored.Count} cells stored before the stop)");
             var status = await new CompileRunClient(second.Client).WaitAsync("run-restart");
             var afterRestart = evaluatedAfter.Keys.ToHashSet();
 
