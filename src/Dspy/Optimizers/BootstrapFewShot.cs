@@ -182,7 +182,7 @@ public sealed class BootstrapFewShot : Teleprompter
         CompileOptions? options, CancellationToken cancellationToken)
     {
         var progress = options?.Progress;
-        var evaluator = options?.Evaluator ?? LocalProgramEvaluator.Instance;
+        var evaluator = ProgramScoring.EvaluatorOf(options);
         var settings = Settings.Current;
         var maxErrors = Options.MaxErrors ?? settings.MaxErrors;
         var numThreads = Options.NumThreads ?? settings.NumThreads;

@@ -117,7 +117,7 @@ public sealed class BootstrapFewShotWithRandomSearch : Teleprompter
         RandomSearchCandidate? best = null;
         var stopped = false;
         var stoppedByBudget = false;
-        var evaluator = options?.Evaluator ?? LocalProgramEvaluator.Instance;
+        var evaluator = ProgramScoring.EvaluatorOf(options);
         if (valset.Count == 0) throw new ArgumentException("The devset is empty; there is nothing to evaluate.");
         for (var start = 0; start < seeds.Count && !stopped && !stoppedByBudget; start += Options.CandidateParallelism)
         {

@@ -63,7 +63,7 @@ public sealed class COPRO : Teleprompter
         if (trainset.Count == 0) throw new ArgumentException("Trainset cannot be empty.", nameof(trainset));
         var promptModel = Options.PromptModel ?? Settings.Current.Lm
             ?? throw new InvalidOperationException("No LM is loaded: pass a prompt model or configure an LM.");
-        var evaluator = options?.Evaluator ?? LocalProgramEvaluator.Instance;
+        var evaluator = ProgramScoring.EvaluatorOf(options);
         var progress = options?.Progress;
         var breadth = Options.Breadth;
         using var usage = new OptimizerUsageScope();

@@ -112,7 +112,7 @@ public sealed partial class Gepa : Teleprompter
         var valset = passedValset ?? trainset;
         var budget = GepaBudget.Resolve(Options.Auto, Options.MaxFullEvals, Options.MaxMetricCalls, names.Count, trainset.Count, passedValset?.Count);
         using var usage = new OptimizerUsageScope();
-        var run = new GepaRun(this, student, names, trainset, valset, budget, options?.Evaluator ?? LocalProgramEvaluator.Instance, options?.Progress, usage);
+        var run = new GepaRun(this, student, names, trainset, valset, budget, ProgramScoring.EvaluatorOf(options), options?.Progress, usage);
         options?.Progress?.Report(CreateEvent(OptimizerEventKind.Started, usage.Budget,
             $"budget {budget} metric calls; {trainset.Count} train / {valset.Count} val examples; {names.Count} predictor(s)"));
         if (Log.IsEnabled(LogLevel.Information)) Log.LogInformation("GEPA: running with a budget of {Budget} metric calls", budget);

@@ -166,7 +166,7 @@ public sealed partial class MIPROv2 : Teleprompter
             throw new ArgumentException($"Minibatch size cannot exceed the size of the valset. Valset size: {valset.Count}.", nameof(args));
         }
 
-        var evaluator = options?.Evaluator ?? LocalProgramEvaluator.Instance;
+        var evaluator = ProgramScoring.EvaluatorOf(options);
         var program = student.DeepCopy();
         var progress = options?.Progress;
         using var usage = new OptimizerUsageScope();

@@ -86,7 +86,7 @@ public sealed partial class Simba : Teleprompter
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(trainset);
         if (trainset.Count < Options.Bsize) throw new ArgumentException($"Trainset too small: {trainset.Count} < {Options.Bsize}", nameof(trainset));
-        var evaluator = options?.Evaluator ?? LocalProgramEvaluator.Instance;
+        var evaluator = ProgramScoring.EvaluatorOf(options);
         var progress = options?.Progress;
         using var usage = new OptimizerUsageScope();
         var rng = new PythonRandom(Options.Seed);
