@@ -99,4 +99,7 @@ public sealed record GatewayStats
 
     /// <summary>Requests in flight (leased and not yet settled).</summary>
     [Id(5)] public int InFlight { get; init; }
+
+    /// <summary>Leased permits that expired on their silo unused (their rate budget is spent all the same).</summary>
+    [Id(6)] public long Unused { get; init; }
 }

@@ -5,10 +5,12 @@ namespace Dspy.Grains;
 /// token buckets for requests and tokens plus an in-flight count; a refused request gets the time until it could pass.
 /// </summary>
 /// <remarks>
-/// <para>Window-safe buckets: capacity C (2% of the limit E: a burst allowance costs steady throughput, since C + rate x span is fixed) refilling at (E - C) / (window + lease TTL + transit allowance), so
-/// permits granted in any such span never exceed E. Providers count requests in a sliding window when
-/// they arrive; a leased permit is used within its TTL after it was granted and arrives within the transit allowance, so
-/// the provider never sees more than E in its window.</para>
+/// <para>Window-safe grants: providers count requests in a sliding window when they arrive; a leased permit is used
+/// within its TTL after it was granted and arrives within the transit allowance, so granting at most the limit E in any
+/// span of window + lease TTL + transit allowance keeps the provider at or under E in its window. A log of the grants
+/// within that span (<see cref="GrantLog"/>) enforces that exactly; the buckets (capacity C, 2% of E, refilling at
+/// E / span) only smooth bursts. The steady rate is therefore E / span (98.4% of a per-minute limit with the 1 s of
+/// lease and transit), where buckets alone, which must refill at (E - C) / span to be window-safe, lose C more.</para>
 /// <para>Adaptive limit: a reported 429 halves the share of the configured limits (at most once a second, so one
 /// burst of 429s counts once) and blocks every grant until the provider's Retry-After; the share grows back
 /// additively only while callers are refused for lack of permits (saturated) and no 429 came for a window.
@@ -25,8 +27,9 @@ public sealed class EndpointLimiter
     private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _lastDecrease = DateTimeOffset.MinValue;
     private DateTimeOffset _lastIncrease = DateTimeOffset.MinValue;
+    private readonly GrantLog _log = new();
     private int _inFlight;
-    private long _granted, _refused, _rateLimited, _failures;
+    private long _granted, _refused, _rateLimited, _failures, _unused;
 
     /// <summary>Creates the limiter with full buckets.</summary>
     public EndpointLimiter(EndpointLimits limits, TimeSpan leaseTtl, TimeProvider? time = null)
@@ -54,6 +57,9 @@ public sealed class EndpointLimiter
     /// <summary>The configured limits.</summary>
     public EndpointLimits Limits => _limits;
 
+    /// <summary>The span the grants are counted over: window + lease TTL + transit allowance.</summary>
+    public TimeSpan Span => _limits.Window + LeaseTtl + TransitAllowance;
+
     /// <summary>Replaces the limits (buckets keep their levels, capped to the new capacities).</summary>
     public void Reconfigure(EndpointLimits limits)
     {
@@ -71,32 +77,39 @@ public sealed class EndpointLimiter
         ArgumentNullException.ThrowIfNull(request);
         if (request.Requests < 1) throw new ArgumentOutOfRangeException(nameof(request), "A permit request must ask for at least one permit.");
         var now = _time.GetUtcNow();
+        if (request.Completed < 0 || request.Unused < 0) throw new ArgumentOutOfRangeException(nameof(request), "Completed and Unused must not be negative.");
         _inFlight = Math.Max(0, _inFlight - request.Completed - request.Unused);
+        _unused += request.Unused;
         _tokenLevel -= request.TokenCorrection;
         Refill(now);
+        _log.Trim(now, Span);
+        // Actual usage above (or below) the estimates counts in the window from now on.
+        _log.Add(now, 0, request.TokenCorrection);
 
         if (now < _blockedUntil) return Refuse(_blockedUntil - now);
         var k = request.Requests;
         var saturated = false;
         if (_limits.RequestsPerWindow is { } rpw)
         {
-            var byRate = (int)Math.Floor(_requestLevel + 1e-9);
+            var byRate = (int)Math.Min(Math.Floor(_requestLevel + 1e-9), Math.Floor(Effective(rpw) - _log.Requests + 1e-9));
             if (byRate < k) saturated = true;
             k = Math.Min(k, byRate);
         }
-        if (_limits.TokensPerWindow is not null && request.TokensPerRequest > 0)
+        if (_limits.TokensPerWindow is { } tpw && request.TokensPerRequest > 0)
         {
-            // The last request may overdraw the bucket (its tokens are only an estimate); the debt delays the next.
-            var byTokens = _tokenLevel <= 0 ? 0 : (int)Math.Ceiling(_tokenLevel / request.TokensPerRequest);
+            // The last request may overdraw (its tokens are only an estimate); the debt delays the next.
+            var room = Math.Min(_tokenLevel, Effective(tpw) - _log.Tokens);
+            var byTokens = room <= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Ceiling(room / request.TokensPerRequest));
             if (byTokens < k) saturated = true;
             k = Math.Min(k, byTokens);
         }
         if (_limits.MaxInFlight is { } max) k = Math.Min(k, Math.Max(0, max - _inFlight));
         if (saturated) Grow(now);
-        if (k <= 0) return Refuse(RetryAfter(request.TokensPerRequest));
+        if (k <= 0) return Refuse(RetryAfter(request.TokensPerRequest, now));
 
         _requestLevel -= k;
         _tokenLevel -= (double)k * request.TokensPerRequest;
+        _log.Add(now, k, (double)k * request.TokensPerRequest);
         _inFlight += k;
         _granted += k;
         return new PermitGrant { Granted = k, LeaseTtl = LeaseTtl };
@@ -123,6 +136,7 @@ public sealed class EndpointLimiter
     public GatewayStats Stats => new()
     {
         Granted = _granted, Refused = _refused, RateLimited = _rateLimited, Failures = _failures, LimitFactor = _factor, InFlight = _inFlight,
+        Unused = _unused,
     };
 
     private PermitGrant Refuse(TimeSpan retryAfter)
@@ -138,11 +152,19 @@ public sealed class EndpointLimiter
         _lastIncrease = now;
     }
 
-    private TimeSpan RetryAfter(long tokensPerRequest)
+    private TimeSpan RetryAfter(long tokensPerRequest, DateTimeOffset now)
     {
         var wait = TimeSpan.Zero;
-        if (_limits.RequestsPerWindow is { } r && _requestLevel + 1e-9 < 1) wait = Max(wait, Seconds((1 - _requestLevel) / Rate(r)));
-        if (_limits.TokensPerWindow is { } t && tokensPerRequest > 0 && _tokenLevel <= 0) wait = Max(wait, Seconds((1 - _tokenLevel) / Rate(t)));
+        if (_limits.RequestsPerWindow is { } r)
+        {
+            if (_requestLevel + 1e-9 < 1) wait = Max(wait, Seconds((1 - _requestLevel) / Rate(r)));
+            wait = Max(wait, Ceiling(_log.UntilRequestsAtMost(Math.Floor(Effective(r) + 1e-9) - 1, now, Span)));
+        }
+        if (_limits.TokensPerWindow is { } t && tokensPerRequest > 0)
+        {
+            if (_tokenLevel <= 0) wait = Max(wait, Seconds((1 - _tokenLevel) / Rate(t)));
+            wait = Max(wait, Ceiling(_log.UntilTokensBelow(Effective(t), now, Span)));
+        }
         // In-flight slots free when callers settle; ask again shortly.
         return wait == TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : wait;
     }
@@ -160,14 +182,11 @@ public sealed class EndpointLimiter
 
     private double Capacity(double? limit) => limit is { } l ? Math.Max(1, Math.Floor(Effective(l) * 0.02)) : 0;
 
-    // Per second, so that capacity + rate x (window + TTL) equals the effective limit.
-    private double Rate(double limit)
-    {
-        var span = (_limits.Window + LeaseTtl + TransitAllowance).TotalSeconds;
-        var e = Effective(limit);
-        var c = Capacity(limit);
-        return e - c >= 1 ? (e - c) / span : 0.5 / span;
-    }
+    // Per second: the effective limit per span, the most the grant log lets through in steady state.
+    private double Rate(double limit) => Effective(limit) / Span.TotalSeconds;
+
+    // The log's times are exact; rounded up to the millisecond (and one more) so the entry has left when the caller is back.
+    private static TimeSpan Ceiling(TimeSpan t) => t <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Ceiling(t.TotalMilliseconds) + 1);
 
     // Rounded up to the millisecond, so waiting exactly this long always finds the permit there.
     private static TimeSpan Seconds(double s) => TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(s, 3600) * 1000));
