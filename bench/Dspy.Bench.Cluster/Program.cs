@@ -37,17 +37,18 @@ if (root is null)
 var samples = Path.Combine(root.FullName, "samples");
 var rows = scenario == "overhead"
     ? await OverheadScenario.RunAsync(count, samples)
-    : await GatewayScenario.RunAsync(samples, rpm: 600, latencyMs: 300, seconds);
+    : await GatewayScenario.RunAsync(root.FullName, samples, rpm: 600, latencyMs: 300, seconds);
 var results = Path.Combine(root.FullName, "bench", "results");
 Directory.CreateDirectory(results);
 await File.WriteAllTextAsync(Path.Combine(results, $"cluster-{scenario}.json"), PythonJson.Dumps(new Dictionary<string, object?>
 {
     ["scenario"] = scenario,
-    ["lm"] = scenario == "overhead" ? "sim (in-process, no latency)" : "dspy sim serve (in-process HTTP server)",
+    ["lm"] = scenario == "overhead" ? "sim (in-process, no latency)" : "dspy sim serve (its own process)",
+    ["silos"] = scenario == "overhead" ? "in-process test clusters" : "silo processes (src/Silo, Azure mode on Azurite)",
     ["cores"] = (long)Environment.ProcessorCount,
     ["rows"] = rows.Cast<object?>().ToList(),
 }, indent: 2) + "\n");
-Console.WriteLine($"cluster {scenario} on the simulated LM, {Environment.ProcessorCount} cores (all silos in one process)");
+Console.WriteLine($"cluster {scenario} on the simulated LM, {Environment.ProcessorCount} cores ({(scenario == "overhead" ? "all silos in one process" : "3 silo processes")})");
 var keys = rows[0].Keys.ToList();
 Console.WriteLine("| " + string.Join(" | ", keys) + " |");
 Console.WriteLine("|" + string.Concat(keys.Select(_ => "---|")));

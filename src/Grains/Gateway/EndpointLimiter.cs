@@ -5,12 +5,14 @@ namespace Dspy.Grains;
 /// token buckets for requests and tokens plus an in-flight count; a refused request gets the time until it could pass.
 /// </summary>
 /// <remarks>
-/// <para>Window-safe grants: providers count requests in a sliding window when they arrive; a leased permit is used
-/// within its TTL after it was granted and arrives within the transit allowance, so granting at most the limit E in any
-/// span of window + lease TTL + transit allowance keeps the provider at or under E in its window. A log of the grants
-/// within that span (<see cref="GrantLog"/>) enforces that exactly; the buckets (capacity C, 2% of E, refilling at
-/// E / span) only smooth bursts. The steady rate is therefore E / span (98.4% of a per-minute limit with the 1 s of
-/// lease and transit), where buckets alone, which must refill at (E - C) / span to be window-safe, lose C more.</para>
+/// <para>Window-safe grants: providers count requests in a sliding window when they arrive. A request arrives between its
+/// grant and its settlement (its caller saw the response), and normally within the lease TTL plus a transit allowance of
+/// its grant; a log of the grants (<see cref="GrantLog"/>) counts each one until a window after the later of the two,
+/// and never grants past the limit E while they count, so the provider never sees more than E in its window, even when
+/// a silo holds a request up for seconds. The buckets (capacity C, 2% of E, refilling at E / (window + TTL + transit))
+/// only smooth bursts. The steady rate is E per window + 1 s (98.4% of a per-minute limit), where buckets alone, which
+/// must refill at (E - C) / span to be window-safe against arrivals they cannot see, lose C more and any late arrival
+/// breaks them.</para>
 /// <para>Adaptive limit: a reported 429 halves the share of the configured limits (at most once a second, so one
 /// burst of 429s counts once) and blocks every grant until the provider's Retry-After; the share grows back
 /// additively only while callers are refused for lack of permits (saturated) and no 429 came for a window.
@@ -19,6 +21,8 @@ namespace Dspy.Grains;
 public sealed class EndpointLimiter
 {
     private const double MinFactor = 0.05;
+    // When only permits still in flight fill the window, they leave it once settled: ask again shortly.
+    private static readonly TimeSpan SettleWait = TimeSpan.FromMilliseconds(50);
     private readonly TimeProvider _time;
     private EndpointLimits _limits;
     private double _factor = 1;
@@ -27,9 +31,10 @@ public sealed class EndpointLimiter
     private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _lastDecrease = DateTimeOffset.MinValue;
     private DateTimeOffset _lastIncrease = DateTimeOffset.MinValue;
-    private readonly GrantLog _log = new();
+    private readonly GrantLog _log;
     private int _inFlight;
     private long _granted, _refused, _rateLimited, _failures, _unused;
+    private double _tokens;
 
     /// <summary>Creates the limiter with full buckets.</summary>
     public EndpointLimiter(EndpointLimits limits, TimeSpan leaseTtl, TimeProvider? time = null)
@@ -39,6 +44,7 @@ public sealed class EndpointLimiter
         ArgumentOutOfRangeException.ThrowIfLessThan(leaseTtl, TimeSpan.Zero);
         _limits = limits;
         LeaseTtl = leaseTtl;
+        _log = new GrantLog(limits.Window, leaseTtl + TransitAllowance);
         _time = time ?? TimeProvider.System;
         _lastRefill = _time.GetUtcNow();
         _requestLevel = Capacity(_limits.RequestsPerWindow);
@@ -67,6 +73,7 @@ public sealed class EndpointLimiter
         limits.Validate();
         Refill(_time.GetUtcNow());
         _limits = limits;
+        _log.Window = limits.Window;
         _requestLevel = Math.Min(_requestLevel, Capacity(limits.RequestsPerWindow));
         _tokenLevel = Math.Min(_tokenLevel, Capacity(limits.TokensPerWindow));
     }
@@ -81,10 +88,13 @@ public sealed class EndpointLimiter
         _inFlight = Math.Max(0, _inFlight - request.Completed - request.Unused);
         _unused += request.Unused;
         _tokenLevel -= request.TokenCorrection;
+        _tokens += request.TokenCorrection;
         Refill(now);
-        _log.Trim(now, Span);
-        // Actual usage above (or below) the estimates counts in the window from now on.
-        _log.Add(now, 0, request.TokenCorrection);
+        // The age is measured on the silo before the call was sent, so now - age is no earlier than the completion.
+        var completedAt = now - Clamp(request.CompletedAgo, TimeSpan.Zero, _limits.Window);
+        _log.Settle(request.Silo, completedAt, request.Completed + request.Unused);
+        _log.Correct(now, request.TokenCorrection);
+        _log.Trim(now);
 
         if (now < _blockedUntil) return Refuse(_blockedUntil - now);
         var k = request.Requests;
@@ -109,7 +119,8 @@ public sealed class EndpointLimiter
 
         _requestLevel -= k;
         _tokenLevel -= (double)k * request.TokensPerRequest;
-        _log.Add(now, k, (double)k * request.TokensPerRequest);
+        _log.Grant(request.Silo, now, k, request.TokensPerRequest);
+        _tokens += (double)k * request.TokensPerRequest;
         _inFlight += k;
         _granted += k;
         return new PermitGrant { Granted = k, LeaseTtl = LeaseTtl };
@@ -136,7 +147,7 @@ public sealed class EndpointLimiter
     public GatewayStats Stats => new()
     {
         Granted = _granted, Refused = _refused, RateLimited = _rateLimited, Failures = _failures, LimitFactor = _factor, InFlight = _inFlight,
-        Unused = _unused,
+        Unused = _unused, Tokens = (long)Math.Round(_tokens),
     };
 
     private PermitGrant Refuse(TimeSpan retryAfter)
@@ -158,12 +169,12 @@ public sealed class EndpointLimiter
         if (_limits.RequestsPerWindow is { } r)
         {
             if (_requestLevel + 1e-9 < 1) wait = Max(wait, Seconds((1 - _requestLevel) / Rate(r)));
-            wait = Max(wait, Ceiling(_log.UntilRequestsAtMost(Math.Floor(Effective(r) + 1e-9) - 1, now, Span)));
+            wait = Max(wait, Ceiling(_log.UntilRequestsAtMost(Math.Floor(Effective(r) + 1e-9) - 1, now) ?? SettleWait));
         }
         if (_limits.TokensPerWindow is { } t && tokensPerRequest > 0)
         {
             if (_tokenLevel <= 0) wait = Max(wait, Seconds((1 - _tokenLevel) / Rate(t)));
-            wait = Max(wait, Ceiling(_log.UntilTokensBelow(Effective(t), now, Span)));
+            wait = Max(wait, Ceiling(_log.UntilTokensBelow(Effective(t), now) ?? SettleWait));
         }
         // In-flight slots free when callers settle; ask again shortly.
         return wait == TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : wait;
@@ -192,4 +203,6 @@ public sealed class EndpointLimiter
     private static TimeSpan Seconds(double s) => TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(s, 3600) * 1000));
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan Clamp(TimeSpan t, TimeSpan min, TimeSpan max) => t < min ? min : t > max ? max : t;
 }

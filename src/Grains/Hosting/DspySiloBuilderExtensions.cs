@@ -64,10 +64,10 @@ public static class DspySiloBuilderExtensions
     private static LM CreateLm(DspyGrainsOptions options, IServiceProvider services)
     {
         var plain = new LM(options.LmModel, cache: options.LmCache, apiKey: options.LmApiKey, apiBase: options.LmApiBase);
-        if (options.EndpointLimits is not { } limits) return plain;
+        if (options.EndpointLimits is null && options.TenantQuotas.Count == 0) return plain;
         var key = options.LmEndpointKey ?? $"{options.LmModel}@{options.LmApiBase ?? "default"}";
         var silo = services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString();
-        var gateway = new LmGatewayChatClient(plain.ChatClient, services.GetRequiredService<IGrainFactory>(), key, limits, silo);
+        var gateway = new LmGatewayChatClient(plain.ChatClient, services.GetRequiredService<IGrainFactory>(), key, options.EndpointLimits, silo, options.TenantQuotas);
         return new LM(options.LmModel, gateway, cache: options.LmCache, capabilities: plain.Capabilities);
     }
 }

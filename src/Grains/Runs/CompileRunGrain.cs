@@ -154,6 +154,7 @@ public sealed partial class CompileRunGrain(
 
     private async Task<(string StateJson, double Score)> CompileAsync(string runId, CompileRunConfig config, CancellationToken cancellationToken)
     {
+        using var tenant = TenantContext.Use(config.Tenant); // flows to every shard and LM call of the run (tenant quotas)
         var metric = Metrics.Get(config.MetricName);
         var dataset = GrainFactory.GetGrain<IDatasetGrain>(config.DatasetId);
         var train = (await dataset.GetAsync(config.TrainIds)).Select(e => e.ToExample()).ToList();

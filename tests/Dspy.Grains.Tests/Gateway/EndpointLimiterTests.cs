@@ -82,6 +82,39 @@ public sealed class EndpointLimiterTests
     }
 
     [Fact]
+    public void A_permit_held_up_on_its_silo_counts_until_it_is_settled_and_a_window_after()
+    {
+        var clock = new ManualClock();
+        var limiter = new EndpointLimiter(new EndpointLimits { RequestsPerWindow = 1, Window = TimeSpan.FromSeconds(10) }, TimeSpan.Zero, clock);
+        Assert.Equal(1, limiter.Acquire(new PermitRequest { Silo = "slow", Requests = 1 }).Granted);
+        // Its grant is older than window + TTL + transit, but "slow" has not settled it: the request may reach the
+        // provider only now, so it still counts (a bucket alone would have refilled long ago).
+        clock.Advance(TimeSpan.FromSeconds(12));
+        Assert.Equal(0, limiter.Acquire(new PermitRequest { Silo = "fast", Requests = 1 }).Granted);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, limiter.Acquire(new PermitRequest { Silo = "fast", Requests = 1 }).Granted);
+
+        // Settled now: it counts one more window (it may just have arrived), then leaves.
+        var refused = limiter.Acquire(new PermitRequest { Silo = "slow", Requests = 1, Completed = 1 });
+        Assert.Equal(0, refused.Granted);
+        Assert.True(refused.RetryAfter > TimeSpan.FromSeconds(9), $"retry after {refused.RetryAfter}");
+        clock.Advance(refused.RetryAfter);
+        Assert.Equal(1, limiter.Acquire(new PermitRequest { Silo = "fast", Requests = 1 }).Granted);
+    }
+
+    [Fact]
+    public void Permits_a_silo_never_settles_stop_counting_after_the_unsettled_limit()
+    {
+        var clock = new ManualClock();
+        var limiter = new EndpointLimiter(new EndpointLimits { RequestsPerWindow = 1, Window = TimeSpan.FromSeconds(10) }, TimeSpan.Zero, clock);
+        Assert.Equal(1, limiter.Acquire(new PermitRequest { Silo = "dead", Requests = 1 }).Granted);
+        clock.Advance(TimeSpan.FromMinutes(4));
+        Assert.Equal(0, limiter.Acquire(Ask()).Granted);
+        clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(11));
+        Assert.Equal(1, limiter.Acquire(Ask()).Granted);
+    }
+
+    [Fact]
     public void Expired_leases_are_counted_and_free_their_in_flight_slots()
     {
         var limiter = new EndpointLimiter(new EndpointLimits { MaxInFlight = 2 }, TimeSpan.FromSeconds(1), new ManualClock());
