@@ -5,14 +5,14 @@ namespace Dspy.Grains;
 /// token buckets for requests and tokens plus an in-flight count; a refused request gets the time until it could pass.
 /// </summary>
 /// <remarks>
-/// <para>Window-safe grants: providers count requests in a sliding window when they arrive. A request arrives between its
-/// grant and its settlement (its caller saw the response), and normally within the lease TTL plus a transit allowance of
-/// its grant; a log of the grants (<see cref="GrantLog"/>) counts each one until a window after the later of the two,
-/// and never grants past the limit E while they count, so the provider never sees more than E in its window, even when
-/// a silo holds a request up for seconds. The buckets (capacity C, 2% of E, refilling at E / (window + TTL + transit))
-/// only smooth bursts. The steady rate is E per window + 1 s (98.4% of a per-minute limit), where buckets alone, which
-/// must refill at (E - C) / span to be window-safe against arrivals they cannot see, lose C more and any late arrival
-/// breaks them.</para>
+/// <para>Window-safe grants: providers count requests in a sliding window when they arrive. A request arrives after its
+/// grant and before its caller saw the response, so a log of the grants (<see cref="GrantLog"/>) counts each one until a
+/// window (plus a small transit allowance) after its caller settled it, and the limiter never grants past the limit E
+/// while they count: the provider never sees more than E in its window, even when a silo holds a request up for
+/// seconds. The buckets (capacity C, 2% of E, refilling at E per window) only smooth bursts. The steady rate is E per
+/// window + the grant-to-response time + the allowance (99% of a per-minute limit with 0.5 s responses), where buckets
+/// alone had to assume a bound on when a request arrives (window-safe only at (E - C) per window + lease TTL + transit,
+/// and broken by any request arriving later).</para>
 /// <para>Adaptive limit: a reported 429 halves the share of the configured limits (at most once a second, so one
 /// burst of 429s counts once) and blocks every grant until the provider's Retry-After; the share grows back
 /// additively only while callers are refused for lack of permits (saturated) and no 429 came for a window.
@@ -44,7 +44,7 @@ public sealed class EndpointLimiter
         ArgumentOutOfRangeException.ThrowIfLessThan(leaseTtl, TimeSpan.Zero);
         _limits = limits;
         LeaseTtl = leaseTtl;
-        _log = new GrantLog(limits.Window, leaseTtl + TransitAllowance);
+        _log = new GrantLog(limits.Window, TransitAllowance);
         _time = time ?? TimeProvider.System;
         _lastRefill = _time.GetUtcNow();
         _requestLevel = Capacity(_limits.RequestsPerWindow);
@@ -52,10 +52,10 @@ public sealed class EndpointLimiter
     }
 
     /// <summary>
-    /// Time allowed between a permit's use on its silo and the request's arrival at the provider (formatting, the HTTP
-    /// stack, a loaded machine): part of the span the buckets are sized for.
+    /// Added to a request's settlement before its window starts: a request its caller abandoned (timeout, cancellation)
+    /// may still be on the wire.
     /// </summary>
-    public static readonly TimeSpan TransitAllowance = TimeSpan.FromMilliseconds(750);
+    public static readonly TimeSpan TransitAllowance = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long a granted permit may wait on its silo before it is used.</summary>
     public TimeSpan LeaseTtl { get; }
@@ -63,8 +63,8 @@ public sealed class EndpointLimiter
     /// <summary>The configured limits.</summary>
     public EndpointLimits Limits => _limits;
 
-    /// <summary>The span the grants are counted over: window + lease TTL + transit allowance.</summary>
-    public TimeSpan Span => _limits.Window + LeaseTtl + TransitAllowance;
+    /// <summary>The least time a grant counts: window + transit allowance (more while its request is unsettled).</summary>
+    public TimeSpan Span => _limits.Window + TransitAllowance;
 
     /// <summary>Replaces the limits (buckets keep their levels, capped to the new capacities).</summary>
     public void Reconfigure(EndpointLimits limits)
@@ -193,8 +193,8 @@ public sealed class EndpointLimiter
 
     private double Capacity(double? limit) => limit is { } l ? Math.Max(1, Math.Floor(Effective(l) * 0.02)) : 0;
 
-    // Per second: the effective limit per span, the most the grant log lets through in steady state.
-    private double Rate(double limit) => Effective(limit) / Span.TotalSeconds;
+    // Per second: the effective limit per window; the grant log, not the bucket, keeps the window safe.
+    private double Rate(double limit) => Effective(limit) / _limits.Window.TotalSeconds;
 
     // The log's times are exact; rounded up to the millisecond (and one more) so the entry has left when the caller is back.
     private static TimeSpan Ceiling(TimeSpan t) => t <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Ceiling(t.TotalMilliseconds) + 1);

@@ -8,7 +8,7 @@ namespace Dspy.Grains;
 /// <remarks>
 /// A request reaches the provider somewhere between its grant and the moment its caller settles it (a response cannot
 /// come before the request arrived), so a granted permit counts until its caller settles it, and from then on for one
-/// window after the later of the settlement and grant + lease TTL + transit allowance. A request held up on its silo
+/// window plus a transit allowance (a request its caller abandoned may still be on the wire). A request held up on its silo
 /// (a cold start compiling the HTTP stack, a starved thread pool) therefore keeps counting until it is done instead of
 /// arriving unaccounted after the window it was granted in. Callers settle in batches with their next lease, oldest
 /// grant first; permits a silo never settles (it died) count until <see cref="UnsettledLimit"/> has passed.
@@ -56,7 +56,7 @@ internal sealed class GrantLog(TimeSpan window, TimeSpan allowance)
         {
             var p = queue.Peek();
             var n = Math.Min(requests, p.Requests);
-            Leave(Max(p.At + allowance, completedAt) + Window, n, n * p.TokensPerRequest);
+            Leave(Max(p.At, completedAt) + allowance + Window, n, n * p.TokensPerRequest);
             p.Requests -= n;
             requests -= n;
             if (p.Requests == 0) queue.Dequeue();
