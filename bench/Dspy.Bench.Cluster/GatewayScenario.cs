@@ -147,6 +147,8 @@ internal static class GatewayScenario
                 ["broker_granted"] = broker.Granted,
                 ["broker_unused"] = broker.Unused,
                 ["broker_limit_factor"] = broker.LimitFactor,
+                ["grant_to_response_seconds"] = Math.Round(broker.MeanSettleSeconds, 2),
+                ["load_average"] = LoadAverage(),
             };
         }
         finally
@@ -163,6 +165,10 @@ internal static class GatewayScenario
         var r = doc.RootElement;
         return new SimCounters(r.GetProperty("requests_received").GetInt64(), r.GetProperty("served").GetInt64(), r.GetProperty("rate_limited").GetInt64());
     }
+
+    // The machine's 1-minute load average at the end (Linux), so a reader can tell a quiet run from a loaded one.
+    private static object? LoadAverage() =>
+        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var l) ? l : null;
 
     private static string Str(int n) => n.ToString(CultureInfo.InvariantCulture);
 }

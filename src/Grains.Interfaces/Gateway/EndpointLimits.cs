@@ -111,4 +111,10 @@ public sealed record GatewayStats
 
     /// <summary>Tokens granted (estimates, corrected with the usage the callers reported).</summary>
     [Id(7)] public long Tokens { get; init; }
+
+    /// <summary>
+    /// Mean seconds from a grant to its settlement (the caller saw the response): a grant counts that much longer than
+    /// its window, so the steady rate is the limit per window + this.
+    /// </summary>
+    [Id(8)] public double MeanSettleSeconds { get; init; }
 }

@@ -148,6 +148,7 @@ public sealed class EndpointLimiter
     {
         Granted = _granted, Refused = _refused, RateLimited = _rateLimited, Failures = _failures, LimitFactor = _factor, InFlight = _inFlight,
         Unused = _unused, Tokens = (long)Math.Round(_tokens),
+        MeanSettleSeconds = _log.Held.Count == 0 ? 0 : _log.Held.Seconds / _log.Held.Count,
     };
 
     private PermitGrant Refuse(TimeSpan retryAfter)

@@ -29,12 +29,17 @@ internal sealed class GrantLog(TimeSpan window, TimeSpan allowance)
     // Settled grants in the order they leave the window (nearly always appended at the end).
     private readonly List<(DateTimeOffset Leaves, int Requests, double Tokens)> _settled = [];
     private int _head;
+    private long _heldCount;
+    private double _heldSeconds;
 
     /// <summary>Requests that may be in the provider's window now.</summary>
     public long Requests { get; private set; }
 
     /// <summary>Tokens that may be in the provider's window now (estimates plus the corrections reported since).</summary>
     public double Tokens { get; private set; }
+
+    /// <summary>Requests settled so far and their total seconds from grant to settlement (how long a grant counts beyond its window).</summary>
+    public (long Count, double Seconds) Held => (_heldCount, _heldSeconds);
 
     /// <summary>The window (when the limits change).</summary>
     public TimeSpan Window { get; set; } = window;
@@ -57,6 +62,8 @@ internal sealed class GrantLog(TimeSpan window, TimeSpan allowance)
             var p = queue.Peek();
             var n = Math.Min(requests, p.Requests);
             Leave(Max(p.At, completedAt) + allowance + Window, n, n * p.TokensPerRequest);
+            _heldCount += n;
+            _heldSeconds += n * Math.Max(0, (completedAt - p.At).TotalSeconds);
             p.Requests -= n;
             requests -= n;
             if (p.Requests == 0) queue.Dequeue();

@@ -100,6 +100,7 @@ public sealed class EndpointLimiterTests
         var refused = limiter.Acquire(new PermitRequest { Silo = "slow", Requests = 1, Completed = 1 });
         Assert.Equal(0, refused.Granted);
         Assert.True(refused.RetryAfter > TimeSpan.FromSeconds(9), $"retry after {refused.RetryAfter}");
+        Assert.Equal(42, limiter.Stats.MeanSettleSeconds, 3);
         clock.Advance(refused.RetryAfter);
         Assert.Equal(1, limiter.Acquire(new PermitRequest { Silo = "fast", Requests = 1 }).Granted);
     }
