@@ -167,8 +167,8 @@ internal static class GatewayScenario
     }
 
     // The machine's 1-minute load average at the end (Linux), so a reader can tell a quiet run from a loaded one.
-    private static object? LoadAverage() =>
-        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var l) ? l : null;
+    private static double? LoadAverage() =>
+        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var l) ? l : (double?)null;
 
     private static string Str(int n) => n.ToString(CultureInfo.InvariantCulture);
 }
