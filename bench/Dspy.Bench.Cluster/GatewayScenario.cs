@@ -108,8 +108,19 @@ internal static class GatewayScenario
             await Task.Delay(WarmUp);
             var atWarm = await StatsAsync(http, statsUrl);
             var warmElapsed = first.Elapsed;
+            // Served per 10 s of the measured span, to show where a shortfall is (start-up, steady state, the end).
+            var steps = new List<long>();
+            var previous = atWarm.Served;
+            for (var step = 1; step * 10 < seconds; step++)
+            {
+                await Task.Delay(WarmUp + TimeSpan.FromSeconds(step * 10) - first.Elapsed);
+                var served10 = (await StatsAsync(http, statsUrl)).Served;
+                steps.Add(served10 - previous);
+                previous = served10;
+            }
             await Task.Delay(WarmUp + TimeSpan.FromSeconds(seconds) - first.Elapsed);
             var atEnd = await StatsAsync(http, statsUrl);
+            steps.Add(atEnd.Served - previous);
             var measured = first.Elapsed - warmElapsed;
             await stop.CancelAsync();
             try
@@ -143,6 +154,7 @@ internal static class GatewayScenario
                 ["achieved_over_limit"] = Math.Round(achieved / rpm, 3),
                 ["status_429_after_warmup"] = atEnd.RateLimited - atWarm.RateLimited,
                 ["status_429_total"] = atEnd.RateLimited,
+                ["served_per_10s"] = string.Join("/", steps),
                 ["cells_per_silo"] = string.Join("/", perSilo.Values.OrderDescending()),
                 ["broker_granted"] = broker.Granted,
                 ["broker_unused"] = broker.Unused,

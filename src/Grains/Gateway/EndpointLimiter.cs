@@ -9,7 +9,7 @@ namespace Dspy.Grains;
 /// grant and before its caller saw the response, so a log of the grants (<see cref="GrantLog"/>) counts each one until a
 /// window (plus a small transit allowance) after its caller settled it, and the limiter never grants past the limit E
 /// while they count: the provider never sees more than E in its window, even when a silo holds a request up for
-/// seconds. The buckets (capacity C, 2% of E, refilling at E per window) only smooth bursts. The steady rate is E per
+/// seconds. The buckets (capacity C, 2% of E, refilling at 1.25 E per window) only smooth bursts. The steady rate is E per
 /// window + the grant-to-response time + the allowance (99% of a per-minute limit with 0.5 s responses), where buckets
 /// alone had to assume a bound on when a request arrives (window-safe only at (E - C) per window + lease TTL + transit,
 /// and broken by any request arriving later).</para>
@@ -194,8 +194,10 @@ public sealed class EndpointLimiter
 
     private double Capacity(double? limit) => limit is { } l ? Math.Max(1, Math.Floor(Effective(l) * 0.02)) : 0;
 
-    // Per second: the effective limit per window; the grant log, not the bucket, keeps the window safe.
-    private double Rate(double limit) => Effective(limit) / _limits.Window.TotalSeconds;
+    // Per second: a quarter above the effective limit per window, so permits lost while the bucket was full (callers
+    // slow to ask: a loaded silo, a GC pause) are made up later instead of lost for good; the grant log, not the bucket,
+    // keeps the window safe.
+    private double Rate(double limit) => 1.25 * Effective(limit) / _limits.Window.TotalSeconds;
 
     // The log's times are exact; rounded up to the millisecond (and one more) so the entry has left when the caller is back.
     private static TimeSpan Ceiling(TimeSpan t) => t <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Ceiling(t.TotalMilliseconds) + 1);
