@@ -14,16 +14,15 @@ namespace Dspy.Bench.Cluster;
 /// Scenario 1 of issue 5: three silo processes (<c>src/Silo</c> in Azure mode on an Azurite this scenario starts) calling
 /// one <c>dspy sim serve</c> process limited to 600 requests/min with 300 ms latency through the gateway. A client submits
 /// a cluster evaluation with more examples than the limit allows, so every silo's shards call the LM through that silo's
-/// <see cref="LmGatewayChatClient"/> for the whole run. Warm-up: the first 10 s after the first request reaches the
-/// server; then the server's own counters (<c>GET /sim/stats</c>) are read at the start and end of the measured span.
+/// <see cref="LmGatewayChatClient"/> for the whole run. Warm-up: the first 10 s (<c>--warmup</c>) after the first request
+/// reaches the server; then the server's own counters (<c>GET /sim/stats</c>) are read at the start and end of the measured span.
 /// </summary>
 internal static class GatewayScenario
 {
     private const int Silos = 3;
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
-
-    public static async Task<List<Dictionary<string, object?>>> RunAsync(string root, string samples, int rpm, int latencyMs, int seconds)
+    public static async Task<List<Dictionary<string, object?>>> RunAsync(string root, string samples, int rpm, int latencyMs, int seconds, int warmUpSeconds)
     {
+        var warmUp = TimeSpan.FromSeconds(warmUpSeconds);
         var bin = AppContext.BaseDirectory;
         await using var azurite = await Azurite.StartAsync(root);
         var simPort = ChildProcess.FreePort();
@@ -61,7 +60,7 @@ internal static class GatewayScenario
                 silos.Add(silo);
                 await silo.WaitForAsync(new Uri($"http://127.0.0.1:{http}/health/ready"), TimeSpan.FromMinutes(3));
             }
-            return [await MeasureAsync(azurite.ConnectionString, cluster, simBase, apiBase, samples, rpm, latencyMs, seconds)];
+            return [await MeasureAsync(azurite.ConnectionString, cluster, simBase, apiBase, samples, rpm, latencyMs, seconds, warmUp)];
         }
         finally
         {
@@ -70,7 +69,7 @@ internal static class GatewayScenario
     }
 
     private static async Task<Dictionary<string, object?>> MeasureAsync(string storage, string cluster, Uri simBase, string apiBase, string samples,
-        int rpm, int latencyMs, int seconds)
+        int rpm, int latencyMs, int seconds, TimeSpan warmUp)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -88,7 +87,7 @@ internal static class GatewayScenario
             var pool = File.ReadLines(Path.Combine(samples, "intent", "train.jsonl")).Where(l => l.Length > 0)
                 .Select(l => (Dictionary<string, object?>)ValueModel.ParseJson(l)!).ToList();
             // 1.5 times what the limit allows in warm-up + measured span, so the gateway is saturated throughout.
-            var count = rpm * (seconds + (int)WarmUp.TotalSeconds) / 60 * 3 / 2;
+            var count = rpm * (seconds + (int)warmUp.TotalSeconds) / 60 * 3 / 2;
             var examples = Enumerable.Range(0, count)
                 .Select(i => new Example(new Dictionary<string, object?>(pool[i % pool.Count]) { ["copy"] = (long)(i / pool.Count) }).WithInputs("text")).ToList();
             var evaluator = new ClusterProgramEvaluator(grains, new ClusterProgramEvaluatorOptions { RunId = "gateway-bench", Program = spec, ShardSize = 10 });
@@ -105,7 +104,7 @@ internal static class GatewayScenario
                 await Task.Delay(50);
             }
             var first = Stopwatch.StartNew();
-            await Task.Delay(WarmUp);
+            await Task.Delay(warmUp);
             var atWarm = await StatsAsync(http, statsUrl);
             var warmElapsed = first.Elapsed;
             // Served per 10 s of the measured span, to show where a shortfall is (start-up, steady state, the end).
@@ -113,12 +112,12 @@ internal static class GatewayScenario
             var previous = atWarm.Served;
             for (var step = 1; step * 10 < seconds; step++)
             {
-                await Task.Delay(WarmUp + TimeSpan.FromSeconds(step * 10) - first.Elapsed);
+                await Task.Delay(warmUp + TimeSpan.FromSeconds(step * 10) - first.Elapsed);
                 var served10 = (await StatsAsync(http, statsUrl)).Served;
                 steps.Add(served10 - previous);
                 previous = served10;
             }
-            await Task.Delay(WarmUp + TimeSpan.FromSeconds(seconds) - first.Elapsed);
+            await Task.Delay(warmUp + TimeSpan.FromSeconds(seconds) - first.Elapsed);
             var atEnd = await StatsAsync(http, statsUrl);
             steps.Add(atEnd.Served - previous);
             var measured = first.Elapsed - warmElapsed;
@@ -147,7 +146,7 @@ internal static class GatewayScenario
                 ["silo_processes"] = (long)Silos,
                 ["limit_rpm"] = (long)rpm,
                 ["latency_ms"] = (long)latencyMs,
-                ["warmup_seconds"] = (long)WarmUp.TotalSeconds,
+                ["warmup_seconds"] = (long)warmUp.TotalSeconds,
                 ["measured_seconds"] = Math.Round(measured.TotalSeconds, 1),
                 ["served_after_warmup"] = served,
                 ["achieved_rpm"] = Math.Round(achieved, 1),
