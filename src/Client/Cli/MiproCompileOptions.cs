@@ -15,7 +15,7 @@ internal static class MiproCompileOptions
 
     /// <summary>COPRO in the <c>dspy compile</c> registry.</summary>
     public static CompileOptimizer Copro { get; } = new("copro", [],
-        "COPRO: coordinate ascent over instructions and output prefixes (--num-candidates is the breadth, --prompt-lm)",
+        "COPRO: coordinate ascent over instructions and output prefixes (--num-candidates is the breadth, --prompt-lm; --max-labeled N shows the proposer N examples, not DSPy's default)",
         ctx => CreateCopro(ctx.Name, ctx.Metric, ctx.Seed, ctx.NumThreads, ctx.MaxDemos, ctx.MaxLabeled, ctx.MaxRounds, ctx.NumCandidates,
             ctx.StopAtScore, ctx.Auto, ctx.TaskLm, ctx.PromptLm));
 
@@ -50,19 +50,28 @@ internal static class MiproCompileOptions
         });
     }
 
-    /// <summary>COPRO with DSPy's defaults: <c>--num-candidates</c> is the breadth (default 10, at least 2), <c>--prompt-lm</c> proposes.</summary>
+    /// <summary>
+    /// COPRO with DSPy's defaults: <c>--num-candidates</c> is the breadth (default 10, at least 2), <c>--prompt-lm</c> proposes.
+    /// <c>--max-labeled N</c> (opt-in, not DSPy 3.3) shows the first proposals N training examples drawn with <c>--seed</c>
+    /// (default 0); see <see cref="COPROOptions.ProposerExamples"/>.
+    /// </summary>
     /// <exception cref="CliException">A flag COPRO does not take, or an invalid value.</exception>
     public static Teleprompter CreateCopro(string name, Metric metric, long? seed, int numThreads, int? maxDemos, int? maxLabeled, int? maxRounds,
         int? numCandidates, double? stopAtScore, string? auto, LM taskLm, LM? promptLm)
     {
         _ = taskLm; // COPRO runs the program with the configured (task) LM; only the prompt model is its own.
         if (auto is not null) throw new CliException($"--auto does not apply to {name}.");
-        if (maxDemos is not null || maxLabeled is not null || maxRounds is not null)
+        if (maxDemos is not null || maxRounds is not null)
         {
-            throw new CliException($"--max-demos, --max-labeled and --max-rounds do not apply to {name}: it optimizes instructions, not demos.");
+            throw new CliException($"--max-demos and --max-rounds do not apply to {name}: it optimizes instructions, not demos.");
         }
         if (stopAtScore is not null) throw new CliException($"--stop-at-score does not apply to {name}.");
-        if (seed is not null) throw new CliException($"--seed does not apply to {name}: DSPy's COPRO draws no random numbers (its proposals vary by sampling).");
+        if (maxLabeled is < 0) throw new CliException("--max-labeled must not be negative.");
+        if (seed is not null && maxLabeled is null or 0)
+        {
+            throw new CliException($"--seed does not apply to {name} without --max-labeled: DSPy's COPRO draws no random numbers (its proposals vary by sampling).");
+        }
+        if (seed is < int.MinValue or > int.MaxValue) throw new CliException($"--seed must fit in 32 bits for {name}.");
         if (numCandidates is <= 1) throw new CliException("--num-candidates (COPRO's breadth) must be greater than 1.");
         if (numThreads < 1) throw new CliException("--threads must be at least 1.");
         return new COPRO(new COPROOptions
@@ -71,6 +80,8 @@ internal static class MiproCompileOptions
             PromptModel = promptLm,
             Breadth = numCandidates ?? 10,
             NumThreads = numThreads,
+            ProposerExamples = maxLabeled ?? 0,
+            Seed = seed is { } s ? (int)s : 0,
         });
     }
 }

@@ -41,11 +41,21 @@ public sealed class MiproCompileOptionsTests
         var copro = Assert.IsType<COPRO>(MiproCompileOptions.CreateCopro("copro", Exact, null, 3, null, null, null, 5, null, null, Task, Prompt));
         Assert.Equal((5, 3, 1.4), (copro.Options.Breadth, copro.Options.Depth, copro.Options.InitTemperature));
         Assert.Same(Prompt, copro.Options.PromptModel);
-        Assert.StartsWith("--max-demos, --max-labeled and --max-rounds do not apply to copro",
+        Assert.Equal(0, copro.Options.ProposerExamples);
+        Assert.StartsWith("--max-demos and --max-rounds do not apply to copro",
             Assert.Throws<CliException>(() => MiproCompileOptions.CreateCopro("copro", Exact, null, 1, 2, null, null, null, null, null, Task, null)).Message);
         Assert.Equal("--num-candidates (COPRO's breadth) must be greater than 1.",
             Assert.Throws<CliException>(() => MiproCompileOptions.CreateCopro("copro", Exact, null, 1, null, null, null, 1, null, null, Task, null)).Message);
-        Assert.StartsWith("--seed does not apply to copro",
+        Assert.StartsWith("--seed does not apply to copro without --max-labeled",
             Assert.Throws<CliException>(() => MiproCompileOptions.CreateCopro("copro", Exact, 1, 1, null, null, null, null, null, null, Task, null)).Message);
+        Assert.Equal("--max-labeled must not be negative.",
+            Assert.Throws<CliException>(() => MiproCompileOptions.CreateCopro("copro", Exact, null, 1, null, -1, null, null, null, null, Task, null)).Message);
+    }
+
+    [Fact]
+    public void Copro_max_labeled_shows_the_proposer_seeded_examples()
+    {
+        var copro = Assert.IsType<COPRO>(MiproCompileOptions.CreateCopro("copro", Exact, 7, 1, null, 8, null, null, null, null, Task, null));
+        Assert.Equal((8, 7), (copro.Options.ProposerExamples, copro.Options.Seed));
     }
 }
