@@ -49,6 +49,12 @@ public sealed record CompileRunConfig
     /// <summary>The tenant the run belongs to (for quotas); null for a single-tenant cluster.</summary>
     [Id(13)] public string? Tenant { get; init; }
 
+    /// <summary>
+    /// Hard LM limits of the optimization (calls, tokens, cost), enforced on every silo through the run's
+    /// <see cref="IRunBudgetGrain"/>; null for none. The baseline and final evaluations are not charged (as in-process).
+    /// </summary>
+    [Id(20)] public RunBudgetLimits? Budget { get; init; }
+
     /// <summary>Checks the configuration.</summary>
     /// <exception cref="ArgumentException">A value is missing or out of range, named.</exception>
     public void Validate()
@@ -65,5 +71,6 @@ public sealed record CompileRunConfig
         if (NumCandidatePrograms < 1) throw new ArgumentException("NumCandidatePrograms must be at least 1.");
         if (CandidateParallelism < 1) throw new ArgumentException("CandidateParallelism must be at least 1.");
         if (ShardSize < 1) throw new ArgumentException("ShardSize must be at least 1.");
+        Budget?.Validate();
     }
 }
