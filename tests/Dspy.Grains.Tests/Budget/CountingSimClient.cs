@@ -6,9 +6,9 @@ namespace Dspy.Grains.Tests.Budget;
 /// The simulated LM of one silo, counting the requests it really sends: all of them, and those sent while an
 /// <see cref="LMBudget"/> was installed in the calling flow (the calls a run's budget must cover).
 /// </summary>
-internal sealed class CountingSimClient : IChatClient
+internal sealed class CountingSimClient(SimOptions? options = null) : IChatClient
 {
-    private readonly SimChatClient _inner = new();
+    private readonly SimChatClient _inner = options is null ? new() : new(options);
     private long _requests, _budgeted;
 
     public long Requests => Interlocked.Read(ref _requests);
