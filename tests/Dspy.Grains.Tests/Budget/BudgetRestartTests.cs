@@ -46,7 +46,7 @@ public sealed class BudgetRestartTests(AzuriteFixture azurite, ITestOutputHelper
         var first = await StartClusterAsync(firstClients);
         await new CompileRunClient(first.Client).SubmitAsync("budget-restart", CompileRunTests.Intent, CompileRunTests.Train, CompileRunTests.Val,
             "exact_match", "random-search",
-            c => c with { NumCandidatePrograms = 4, CandidateParallelism = 2, ShardSize = 3, Seed = 3, Budget = new RunBudgetLimits { MaxCalls = MaxCalls } });
+            c => c with { NumCandidatePrograms = 4, Parallelism = 2, ShardSize = 3, Budget = new RunBudgetLimits { MaxCalls = MaxCalls } });
         var budget = first.Client.GetGrain<IRunBudgetGrain>("budget-restart");
         RunBudgetSnapshot beforeStop;
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);

@@ -10,8 +10,10 @@ namespace Dspy.Grains.Tests.Budget;
 [Collection(BudgetClusterCollection.Name)]
 public sealed class BudgetedRunTests(BudgetClusterFixture fixture, ITestOutputHelper output)
 {
+    private const long TightLimit = 100;
+
     private static CompileRunConfig Configure(CompileRunConfig c, RunBudgetLimits? budget) =>
-        c with { NumCandidatePrograms = 4, CandidateParallelism = 2, ShardSize = 3, Seed = 3, Budget = budget };
+        c with { NumCandidatePrograms = 4, Parallelism = 2, ShardSize = 3, Budget = budget };
 
     private async Task<(CompileRunStatus Status, List<RunProgressEvent> Events, long Budgeted)> RunAsync(string runId, RunBudgetLimits? budget)
     {
@@ -27,7 +29,8 @@ public sealed class BudgetedRunTests(BudgetClusterFixture fixture, ITestOutputHe
     [Fact]
     public async Task A_tight_call_limit_is_never_crossed_on_three_silos_and_the_run_ends_with_the_best_program_within_it()
     {
-        const long maxCalls = 60;
+        // Enough for the first round of random search (two candidates evaluated at once), not for the second.
+        const long maxCalls = TightLimit;
         var bySiloBefore = fixture.BudgetedBySilo();
         var (status, events, budgeted) = await RunAsync("budget-run-tight", new RunBudgetLimits { MaxCalls = maxCalls });
 
@@ -65,7 +68,7 @@ public sealed class BudgetedRunTests(BudgetClusterFixture fixture, ITestOutputHe
         Assert.NotNull(loose.Budget);
         Assert.False(loose.Budget.Exhausted);
         Assert.Equal(budgeted, loose.Budget.Calls);
-        Assert.True(budgeted > 60, $"the unconstrained run makes {budgeted} calls, so a limit of 60 must stop it");
+        Assert.True(budgeted > TightLimit, $"the unconstrained run makes {budgeted} calls, so a limit of {TightLimit} must stop it");
         Assert.Single(events, e => e.Kind == RunBudgetScope.UsedEventKind);
     }
 }
