@@ -30,6 +30,9 @@ public sealed class BudgetClusterFixture : IAsyncLifetime
     /// <summary>Requests sent under a budget, per silo.</summary>
     internal IReadOnlyDictionary<string, long> BudgetedBySilo() => _clients.ToDictionary(kv => kv.Key, kv => kv.Value.Budgeted, StringComparer.Ordinal);
 
+    /// <summary>Budgeted proposer requests over all silos.</summary>
+    internal long BudgetedProposals() => _clients.Values.Sum(c => c.BudgetedProposals);
+
     /// <summary>The grain factories of the silos (calls made from each silo).</summary>
     internal IReadOnlyList<IGrainFactory> SiloGrainFactories() =>
         Cluster.GetActiveSilos().Select(s => Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<IGrainFactory>()).ToList();

@@ -71,4 +71,25 @@ public sealed class BudgetedRunTests(BudgetClusterFixture fixture, ITestOutputHe
         Assert.True(budgeted > TightLimit, $"the unconstrained run makes {budgeted} calls, so a limit of {TightLimit} must stop it");
         Assert.Single(events, e => e.Kind == RunBudgetScope.UsedEventKind);
     }
+
+    [Fact]
+    public async Task The_optimizers_own_calls_in_the_run_grain_are_charged_to_the_same_budget_as_the_shards()
+    {
+        var proposalsBefore = fixture.BudgetedProposals();
+        var before = fixture.BudgetedBySilo().Values.Sum();
+        var client = new CompileRunClient(fixture.Grains);
+        await client.SubmitAsync("budget-run-copro", CompileRunTests.Intent, CompileRunTests.Train, CompileRunTests.Val, "exact_match", "copro",
+            c => c with { NumCandidatePrograms = 2, ShardSize = 5, Budget = new RunBudgetLimits { MaxCalls = 100_000 } });
+        var status = await client.WaitAsync("budget-run-copro");
+        var budgeted = fixture.BudgetedBySilo().Values.Sum() - before;
+        var proposals = fixture.BudgetedProposals() - proposalsBefore;
+        output.WriteLine($"copro: {status.Budget}; sent under it {budgeted}, of which proposals {proposals}");
+
+        Assert.True(status.State == CompileRunState.Completed, $"{status.State}: {status.Error}");
+        Assert.NotNull(status.Budget);
+        // COPRO's proposer runs in the run grain, its evaluations in the shards: both are in the one count.
+        Assert.True(proposals > 0, "no proposer call was made under the budget");
+        Assert.True(budgeted > proposals, $"{budgeted} budgeted calls, {proposals} proposals");
+        Assert.Equal(budgeted, status.Budget.Calls);
+    }
 }
