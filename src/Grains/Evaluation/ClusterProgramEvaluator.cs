@@ -77,6 +77,7 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
             var work = new ShardWork
             {
                 RunId = _options.RunId, CandidateHash = hash, DatasetId = DatasetId, ExampleIds = slice.Select(s => s.Id).ToList(), Settings = settings,
+                Budget = RunBudgetScope.ForShardWork(_options.RunId),
             };
             var key = GrainKeys.Shard(work.RunId, hash, work.ShardId);
             ShardKeys.Add(key);
@@ -112,6 +113,11 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
             try
             {
                 return await _grains.GetGrain<IEvaluationShardGrain>(key).EvaluateAsync(work, cancellationToken);
+            }
+            catch (RunBudgetExhaustedException ex)
+            {
+                // The run's budget refused a call on the shard's silo: the optimizer stops as it does in-process.
+                throw ex.ToBudgetExceeded();
             }
             catch (ShardInputMissingException) when (attempt < _options.ShardAttempts && !cancellationToken.IsCancellationRequested)
             {

@@ -42,7 +42,16 @@ public sealed class EvaluationShardGrain(
                 ? ValueModel.ParseJson(json) as Dictionary<string, object?> ?? throw new ArgumentException("LM overrides must be a JSON object.")
                 : null;
             using var gate = new SemaphoreSlim(work.Settings.NumThreads ?? silo.NumThreads);
-            await Task.WhenAll(examples.Select(e => RunCellAsync(e, program, metric, overrides, work.Settings, gate, cancellationToken)));
+            // A budgeted run's calls reserve from its budget grain; a refusal goes back to the run's optimizer.
+            using var budget = RunBudgetScope.InstallForShard(GrainFactory, work, siloDetails.SiloAddress.ToString());
+            try
+            {
+                await Task.WhenAll(examples.Select(e => RunCellAsync(e, program, metric, overrides, work.Settings, gate, cancellationToken)));
+            }
+            catch (BudgetExceededException ex)
+            {
+                throw RunBudgetExhaustedException.From(ex);
+            }
             await FlushAsync();
         }
         return work.ExampleIds.Select(id => state.State.Cells.TryGetValue(id, out var cell) ? cell : _failed[id]).ToList();
