@@ -113,7 +113,8 @@ public sealed class DatasetBlobStorageTests(AzuriteFixture azurite)
 
         // A new example rewrites only its own shard, under a new name, and the replaced blob is deleted.
         var before = (await dataset.GetStorageInfoAsync()).ShardBlobs;
-        var extra = Examples(61).Last();
+        var buckets = before.Select(b => Path.GetFileName(b)[..2]).ToHashSet();
+        var extra = Examples(2000).Skip(60).First(e => buckets.Contains(e.Id[..2]));
         Assert.Equal(61, await dataset.AddAsync([extra]));
         var after = (await dataset.GetStorageInfoAsync()).ShardBlobs;
         var replaced = Assert.Single(before.Except(after));
