@@ -7,7 +7,7 @@ namespace Dspy.Grains;
 /// <summary>The silo's Azure storage beyond grain state: the blob container for large payloads and the shared LM cache.</summary>
 public static class SharedStorage
 {
-    /// <summary>Registers <see cref="BlobPayloadStore"/> and <see cref="AzureLmCacheStore"/> for Azure mode.</summary>
+    /// <summary>Registers <see cref="BlobPayloadStore"/>, <see cref="AzureLmCacheStore"/> and the silo's <see cref="Cache"/> over it, for Azure mode.</summary>
     public static IServiceCollection AddDspyAzureStorage(this IServiceCollection services, DspyGrainsOptions options, TableServiceClient tables)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -15,6 +15,11 @@ public static class SharedStorage
         ArgumentNullException.ThrowIfNull(tables);
         services.AddSingleton(_ => new BlobPayloadStore(options.AzureStorageConnectionString!, options.BlobContainer));
         services.AddSingleton(sp => new AzureLmCacheStore(tables.GetTableClient(options.LmCacheTable), sp.GetRequiredService<BlobPayloadStore>()));
+        // One memory level per silo, shared by all of the silo's LMs (task and prompt models).
+        services.AddSingleton(sp => new Cache(sp.GetRequiredService<AzureLmCacheStore>())
+        {
+            Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<Cache>(),
+        });
         return services;
     }
 
@@ -26,10 +31,6 @@ public static class SharedStorage
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(services);
-        if (!options.SharedLmCache) return null;
-        return new Cache(services.GetRequiredService<AzureLmCacheStore>())
-        {
-            Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<Cache>(),
-        };
+        return options.SharedLmCache ? services.GetRequiredService<Cache>() : null;
     }
 }
