@@ -21,7 +21,7 @@ public sealed class DatasetGrain(
     private readonly BlobPayloadStore? _blobs = services.GetService<BlobPayloadStore>();
     private DatasetShardStore? _shardStore;
 
-    private DatasetShardStore? Shards => _blobs is null ? null : _shardStore ??= new DatasetShardStore(_blobs, this.GetPrimaryKeyString(), logger);
+    private DatasetShardStore? ShardStore => _blobs is null ? null : _shardStore ??= new DatasetShardStore(_blobs, this.GetPrimaryKeyString(), logger);
 
     /// <inheritdoc/>
     public async Task<int> AddAsync(IReadOnlyList<DatasetExample> examples)
@@ -35,7 +35,7 @@ public sealed class DatasetGrain(
         {
             var added = false;
             foreach (var e in examples) added |= state.State.Examples.TryAdd(e.Id, e.Json);
-            if (Shards is { } store && InlineBytes() > options.DatasetInlineLimitBytes)
+            if (ShardStore is { } store && InlineBytes() > options.DatasetInlineLimitBytes)
             {
                 await MoveToShardsAsync(store);
             }
@@ -46,7 +46,7 @@ public sealed class DatasetGrain(
         }
         else
         {
-            await AddToShardsAsync(Shards!, examples);
+            await AddToShardsAsync(RequireShardStore(), examples);
         }
         return state.State.Count;
     }
@@ -88,7 +88,7 @@ public sealed class DatasetGrain(
     {
         if (state.State.Shards is not { } refs) return state.State.Examples;
         var buckets = ids.Select(DatasetShardStore.BucketOf).Distinct(StringComparer.Ordinal).Where(refs.ContainsKey).ToList();
-        var loaded = await Task.WhenAll(buckets.Select(b => Shards!.LoadAsync(refs[b].Blob, CancellationToken.None)));
+        var loaded = await Task.WhenAll(buckets.Select(b => RequireShardStore().LoadAsync(refs[b].Blob, CancellationToken.None)));
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var shard in loaded)
         {
@@ -153,6 +153,9 @@ public sealed class DatasetGrain(
         // Only once the state no longer names them.
         await store.DeleteAsync(applied.Where(c => c.Old is not null && c.Old != c.Ref.Blob).Select(c => c.Old!));
     }
+
+    private DatasetShardStore RequireShardStore() => ShardStore ?? throw new InvalidOperationException(
+        $"Dataset '{this.GetPrimaryKeyString()}' is stored in blob shards, but this silo has no blob storage: run it in Azure mode (Dspy:Grains:Store = AzureTable).");
 
     // The size of the examples as the storage serializer writes them (System.Text.Json escapes quotes and non-ASCII).
     private int InlineBytes() => JsonSerializer.SerializeToUtf8Bytes(state.State.Examples).Length;
