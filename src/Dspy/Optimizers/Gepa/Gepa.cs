@@ -27,7 +27,9 @@ namespace Dspy;
 /// <see cref="BudgetStop"/> trial: an incomplete one is dropped and the run returns the best program found so far.
 /// Parallelism (DESIGN invariant 4): <see cref="GepaOptions.ProposalParallelism"/> proposals per round, each with its own
 /// random stream from (seed, round, slot), applied in slot order; <see cref="GepaOptions.NumThreads"/> only changes how
-/// many examples run at once. Results depend on neither.
+/// many examples run at once. Results depend on neither. With a <see cref="GepaOptions.FrontStore"/> the front and the
+/// search counters are saved after the seed evaluation and after every round, and a run that finds a checkpoint there
+/// continues from it: every random stream is derived from (seed, round, slot), so it reaches the uninterrupted result.
 /// </remarks>
 public sealed partial class Gepa : Teleprompter
 {
@@ -130,6 +132,7 @@ public sealed partial class Gepa : Teleprompter
                     + "student or data); give each run its own store.");
             }
             run.Restore(saved);
+            run.ReportFront();
         }
         else
         {

@@ -47,7 +47,7 @@ public sealed record GepaCheckpoint
     public required int SamplerShuffles { get; init; }
 
     /// <summary>The (i, j, common ancestor) triples merge has already tried.</summary>
-    public required List<(int I, int J, int Ancestor)> MergedTriples { get; init; }
+    public required List<GepaMergeTriple> MergedTriples { get; init; }
 
     /// <summary>The merge descriptions already tried (GEPA's <c>merges_performed</c>).</summary>
     public required List<string> MergedDescriptions { get; init; }

@@ -99,7 +99,7 @@ internal sealed class GepaRun
         Stopped = Stopped,
         SamplerEpoch = Sampler.Epoch,
         SamplerShuffles = Sampler.Shuffles,
-        MergedTriples = MergedTriples.Order().ToList(),
+        MergedTriples = MergedTriples.Order().Select(t => new GepaMergeTriple(t.Item1, t.Item2, t.Item3)).ToList(),
         MergedDescriptions = MergedDescriptions.Order(StringComparer.Ordinal).ToList(),
     };
 
@@ -123,7 +123,7 @@ internal sealed class GepaRun
         LastIterFoundNewProgram = checkpoint.LastIterFoundNewProgram;
         Stopped = checkpoint.Stopped;
         Sampler.Restore(Trainset.Count, checkpoint.SamplerEpoch, checkpoint.SamplerShuffles);
-        MergedTriples.UnionWith(checkpoint.MergedTriples);
+        MergedTriples.UnionWith(checkpoint.MergedTriples.Select(t => (t.I, t.J, t.Ancestor)));
         MergedDescriptions.UnionWith(checkpoint.MergedDescriptions);
         // The outputs of candidates found before the interruption are not saved (they can be large): no best outputs.
         _valOutputs = null;
