@@ -13,7 +13,16 @@ namespace Dspy.Cli;
 internal sealed record ClusterCompileRequest
 {
     public required string Address { get; init; }
-    public required CompileOptimizer Optimizer { get; init; }
+    public required OptimizerFactory Optimizer { get; init; }
+
+    /// <summary>The optimizer's arguments as given (the LMs in it are placeholders: the silos use their own).</summary>
+    public required OptimizerArguments Arguments { get; init; }
+
+    /// <summary><c>--prompt-lm</c>: a model the silos build for proposals and reflection.</summary>
+    public string? PromptModel { get; init; }
+
+    /// <summary>Whether <c>--threads</c> was given (otherwise the silos' own setting applies).</summary>
+    public bool ThreadsGiven { get; init; }
     public required Signature Signature { get; init; }
     public required string SignatureText { get; init; }
     public required string Module { get; init; }
@@ -21,11 +30,6 @@ internal sealed record ClusterCompileRequest
     public required string TrainPath { get; init; }
     public string? ValPath { get; init; }
     public required string MetricName { get; init; }
-    public required Metric Metric { get; init; }
-    public long? Seed { get; init; }
-    public int? MaxDemos { get; init; }
-    public int? MaxLabeled { get; init; }
-    public int? NumCandidates { get; init; }
     public required string OutPath { get; init; }
     public bool Json { get; init; }
 }
@@ -37,23 +41,17 @@ internal sealed record ClusterCompileRequest
 /// </summary>
 internal static class ClusterCompile
 {
-    /// <summary>The optimizers a cluster run supports.</summary>
-    public const string Optimizers = "labeled-fewshot, bootstrap-fewshot or random-search";
-
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
-    /// <summary>Refuses the optimizer and options a cluster run cannot honor (exit 2), naming the first one given.</summary>
-    public static void RejectUnsupported(string optimizer, IEnumerable<(string Option, bool Given)> options)
+    /// <summary>Refuses the options a cluster run cannot honor (exit 2), naming the first one given.</summary>
+    public static void RejectUnsupported(IEnumerable<(string Option, bool Given)> options)
     {
-        if (optimizer is not ("labeled-fewshot" or "bootstrap-fewshot" or "random-search"))
-            throw new CliException($"--cluster runs {Optimizers}, not {optimizer}; leave out --cluster to run it locally.");
         foreach (var (option, given) in options)
         {
             if (!given) continue;
             var why = option switch
             {
                 "--lm" or "--api-base" => "the silos run the program with their own LM (Dspy:Grains:LmModel, LmApiBase)",
-                "--threads" => "the silos' Dspy:Grains:NumThreads sets the parallelism",
                 _ => "a cluster run does not support it",
             };
             throw new CliException($"{option} cannot be combined with --cluster: {why}.");
@@ -63,12 +61,11 @@ internal static class ClusterCompile
     public static async Task<int> RunAsync(ClusterCompileRequest request, CancellationToken cancellationToken)
     {
         var gateway = ParseAddress(request.Address);
-        // The same checks as a local compile (an option the optimizer does not use is refused), before any data is read.
-        var teleprompter = request.Optimizer.Create(new CompileOptimizerContext
-        {
-            Name = request.Optimizer.Name, Metric = request.Metric, Seed = request.Seed, NumThreads = 1, MaxDemos = request.MaxDemos,
-            MaxLabeled = request.MaxLabeled, NumCandidates = request.NumCandidates, TaskLm = LmSelection.Create("sim"),
-        });
+        // The same checks as a local compile (an option the optimizer does not use is refused), before any data is read; the
+        // silos check again when the run starts.
+        var args = request.Arguments;
+        if (CompileRunConfig.NotOnCluster(request.Optimizer.Name) is { } why) throw new CliException(why);
+        var teleprompter = request.Optimizer.Create(args with { PromptLm = request.PromptModel is null ? null : LmSelection.Create("sim") });
         var trainset = DatasetInput.Read(request.Signature, request.TrainPath, "--train");
         var valset = request.ValPath is null ? null : DatasetInput.Read(request.Signature, request.ValPath, "--val");
         var spec = new ProgramSpec(request.Module, request.SignatureText);
@@ -84,10 +81,16 @@ internal static class ClusterCompile
             await client.SubmitAsync(runId, spec, trainset, valset, request.MetricName, request.Optimizer.Name, c => c with
             {
                 InitialStateJson = initialState,
-                Seed = request.Seed ?? 0,
-                MaxBootstrappedDemos = request.MaxDemos ?? c.MaxBootstrappedDemos,
-                MaxLabeledDemos = request.MaxLabeled ?? c.MaxLabeledDemos,
-                NumCandidatePrograms = request.NumCandidates ?? c.NumCandidatePrograms,
+                Seed = args.Seed,
+                MaxBootstrappedDemos = args.MaxDemos,
+                MaxLabeledDemos = args.MaxLabeled,
+                NumCandidatePrograms = args.NumCandidates,
+                MaxRounds = args.MaxRounds,
+                StopAtScore = args.StopAtScore,
+                Auto = args.Auto,
+                Parallelism = args.Parallelism,
+                PromptModel = request.PromptModel,
+                NumThreads = request.ThreadsGiven ? args.NumThreads : null,
             });
         }
         catch (Exception ex) when (IsConnectionFailure(ex))

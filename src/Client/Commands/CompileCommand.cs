@@ -5,7 +5,7 @@ namespace Dspy.Cli;
 
 /// <summary>
 /// <c>dspy compile</c>: optimizes a Predict/ChainOfThought program (built from <c>--signature</c>/<c>--module</c>, optionally
-/// starting from a saved <c>--program</c>) with a DSPy optimizer from <see cref="CompileOptimizers"/>, scores it on the
+/// starting from a saved <c>--program</c>) with a DSPy optimizer from <see cref="OptimizerRegistry"/>, scores it on the
 /// validation set before and after, and saves the optimized program in DSPy's state format. <c>--max-calls</c>,
 /// <c>--max-tokens</c> and <c>--max-cost</c> are hard limits on the compile's LM use (the optimizer stops with the best
 /// program found within them); <c>--dry-run</c> projects the compile's calls, tokens and cost on the simulated LM and
@@ -23,7 +23,7 @@ internal static class CompileCommand
         var train = new Option<string>("--train") { Description = "The trainset, a JSONL file with input and output fields.", Required = true };
         var val = new Option<string?>("--val", "--dev") { Description = "The validation set (JSONL) scored before and after; defaults to the trainset." };
         var metric = new Option<string>("--metric") { Description = "A built-in metric name, e.g. exact_match.", Required = true };
-        var optimizer = new Option<string>("--optimizer", "-o") { Description = "The optimizer: " + CompileOptimizers.Describe() + ".", Required = true };
+        var optimizer = new Option<string>("--optimizer", "-o") { Description = "The optimizer: " + OptimizerRegistry.Describe() + ".", Required = true };
         var seed = new Option<long?>("--seed") { Description = "Seed of the optimizer's random choices; the default (0) picks what DSPy picks." };
         var maxDemos = new Option<int?>("--max-demos") { Description = "bootstrap-fewshot: bootstrapped demos to collect; random-search: the most per candidate (default 4)." };
         var maxLabeled = new Option<int?>("--max-labeled") { Description = "Demos per predictor in total (labeled-fewshot: k; default 16)." };
@@ -34,6 +34,10 @@ internal static class CompileCommand
         };
         var stopAtScore = new Option<double?>("--stop-at-score") { Description = "random-search: stop once a candidate scores at least this percentage on the trainset." };
         var auto = new Option<string?>("--auto") { Description = "light, medium or heavy: DSPy's auto budget (optimizers that have one, e.g. MIPROv2, GEPA)." };
+        var parallelTrials = new Option<int?>("--parallel-trials")
+        {
+            Description = "K trials (mipro), proposals (gepa) or candidates (random-search, copro) evaluated at once per round; part of the configuration (default 1, DSPy's sequential algorithm).",
+        };
         var promptLm = new Option<string?>("--prompt-lm") { Description = "The LM that proposes instructions or reflects (optimizers that use one); defaults to --lm." };
         var maxCalls = new Option<long?>("--max-calls") { Description = "Hard limit on the LM calls of the compile (cache hits are free)." };
         var maxTokens = new Option<long?>("--max-tokens") { Description = "Hard limit on the tokens (prompt plus completion) of the compile's LM calls." };
@@ -47,18 +51,18 @@ internal static class CompileCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout." };
         var cluster = new Option<string?>("--cluster")
         {
-            Description = "HOST:PORT of a running cluster's gateway: submit the compile to it and follow its progress (" + ClusterCompile.Optimizers + ").",
+            Description = "HOST:PORT of a running cluster's gateway: submit the compile to it and follow its progress , any optimizer).",
         };
 
         var command = new Command("compile", "Optimize the program with a DSPy optimizer, compare scores before and after, and save it.")
         {
             signature, module, programFile, train, val, metric, optimizer, seed, maxDemos, maxLabeled, maxRounds, numCandidates, stopAtScore, auto,
-            promptLm, maxCalls, maxTokens, maxCost, dryRun, runDir, threads, lm, apiBase, output, json, cluster,
+            parallelTrials, promptLm, maxCalls, maxTokens, maxCost, dryRun, runDir, threads, lm, apiBase, output, json, cluster,
         };
         command.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
             var sig = CommandInputs.ParseSignature(parse.GetRequiredValue(signature), null);
-            var chosen = CompileOptimizers.Find(parse.GetRequiredValue(optimizer));
+            var chosen = OptimizerRegistry.Find(parse.GetRequiredValue(optimizer));
             var numThreads = parse.GetValue(threads);
             if (numThreads < 1) throw new CliException("--threads must be at least 1.");
             var metricName = parse.GetRequiredValue(metric);
@@ -69,36 +73,10 @@ internal static class CompileCommand
             if (outPath is null && !isDryRun) throw new CliException("--out is required (where to save the optimized program), unless --dry-run.");
             if (outPath is not null) CheckOutputPath(outPath);
             var limits = ParseLimits(parse.GetValue(maxCalls), parse.GetValue(maxTokens), parse.GetValue(maxCost));
-            if (parse.GetValue(cluster) is { } clusterAddress)
-            {
-                ClusterCompile.RejectUnsupported(chosen.Name, [
-                    ("--max-rounds", parse.GetValue(maxRounds) is not null), ("--stop-at-score", parse.GetValue(stopAtScore) is not null),
-                    ("--auto", parse.GetValue(auto) is not null), ("--prompt-lm", parse.GetValue(promptLm) is not null),
-                    ("--max-calls/--max-tokens/--max-cost", limits.IsLimited), ("--dry-run", isDryRun),
-                    ("--run-dir", parse.GetValue(runDir) is not null), ("--lm", parse.GetValue(lm) is not null),
-                    ("--api-base", parse.GetValue(apiBase) is not null), ("--threads", parse.GetResult(threads) is { Implicit: false }),
-                ]);
-                return await ClusterCompile.RunAsync(new ClusterCompileRequest
-                {
-                    Address = clusterAddress, Optimizer = chosen, Signature = sig, SignatureText = parse.GetRequiredValue(signature),
-                    Module = parse.GetValue(module)!, ProgramPath = parse.GetValue(programFile), TrainPath = parse.GetRequiredValue(train),
-                    ValPath = parse.GetValue(val), MetricName = metricName, Metric = metricFn, Seed = parse.GetValue(seed),
-                    MaxDemos = parse.GetValue(maxDemos), MaxLabeled = parse.GetValue(maxLabeled), NumCandidates = parse.GetValue(numCandidates),
-                    OutPath = outPath!, Json = parse.GetValue(json),
-                }, ct);
-            }
             var autoValue = parse.GetValue(auto);
             if (autoValue is not null && autoValue is not ("light" or "medium" or "heavy"))
                 throw new CliException($"--auto must be light, medium or heavy, got '{autoValue}'.");
-            var runDirectory = parse.GetValue(runDir);
-            if (runDirectory is not null && isDryRun) throw new CliException("--dry-run spends nothing and writes no run folder; leave out --run-dir.");
-
-            var model = LmSelection.ChooseModel(parse.GetValue(lm), Console.Error);
-            var promptModel = parse.GetValue(promptLm);
-            var api = parse.GetValue(apiBase);
-            var probeLm = LmSelection.Create(model, api);
-            var probePromptLm = promptModel is null ? null : CreatePromptLm(promptModel, api, null);
-            var context = new CompileOptimizerContext
+            var arguments = new OptimizerArguments
             {
                 Name = chosen.Name,
                 Metric = metricFn,
@@ -110,9 +88,33 @@ internal static class CompileCommand
                 NumCandidates = parse.GetValue(numCandidates),
                 StopAtScore = parse.GetValue(stopAtScore),
                 Auto = autoValue,
-                TaskLm = probeLm,
-                PromptLm = probePromptLm,
+                Parallelism = parse.GetValue(parallelTrials),
+                TaskLm = LmSelection.Create("sim"),
             };
+            if (parse.GetValue(cluster) is { } clusterAddress)
+            {
+                ClusterCompile.RejectUnsupported([
+                    ("--max-calls/--max-tokens/--max-cost", limits.IsLimited), ("--dry-run", isDryRun),
+                    ("--run-dir", parse.GetValue(runDir) is not null), ("--lm", parse.GetValue(lm) is not null),
+                    ("--api-base", parse.GetValue(apiBase) is not null),
+                ]);
+                return await ClusterCompile.RunAsync(new ClusterCompileRequest
+                {
+                    Address = clusterAddress, Optimizer = chosen, Arguments = arguments, PromptModel = parse.GetValue(promptLm),
+                    ThreadsGiven = parse.GetResult(threads) is { Implicit: false }, Signature = sig, SignatureText = parse.GetRequiredValue(signature),
+                    Module = parse.GetValue(module)!, ProgramPath = parse.GetValue(programFile), TrainPath = parse.GetRequiredValue(train),
+                    ValPath = parse.GetValue(val), MetricName = metricName, OutPath = outPath!, Json = parse.GetValue(json),
+                }, ct);
+            }
+            var runDirectory = parse.GetValue(runDir);
+            if (runDirectory is not null && isDryRun) throw new CliException("--dry-run spends nothing and writes no run folder; leave out --run-dir.");
+
+            var model = LmSelection.ChooseModel(parse.GetValue(lm), Console.Error);
+            var promptModel = parse.GetValue(promptLm);
+            var api = parse.GetValue(apiBase);
+            var probeLm = LmSelection.Create(model, api);
+            var probePromptLm = promptModel is null ? null : CreatePromptLm(promptModel, api, null);
+            var context = arguments with { TaskLm = probeLm, PromptLm = probePromptLm };
             // Built once before any data is read, so a bad option fails fast; rebuilt below with the run's LMs.
             chosen.Create(context);
 

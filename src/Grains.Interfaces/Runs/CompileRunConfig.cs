@@ -19,35 +19,65 @@ public sealed record CompileRunConfig
     /// <summary>Trainset example ids, in order.</summary>
     [Id(3)] public required IReadOnlyList<string> TrainIds { get; init; }
 
-    /// <summary>Valset example ids, in order; empty means the trainset (as DSPy defaults).</summary>
+    /// <summary>
+    /// Ids of the held-out set scored before and after, in order; empty means the trainset. As with <c>dspy compile --val</c>,
+    /// the optimizer does not see it (it splits the trainset itself where it needs a validation set).
+    /// </summary>
     [Id(4)] public IReadOnlyList<string> ValIds { get; init; } = [];
 
     /// <summary>The metric's registered name.</summary>
     [Id(5)] public required string MetricName { get; init; }
 
-    /// <summary>The optimizer: <c>labeled-fewshot</c>, <c>bootstrap-fewshot</c> or <c>random-search</c> (BootstrapFewShotWithRandomSearch).</summary>
+    /// <summary>The optimizer's registered name (<see cref="OptimizerRegistry"/>: <c>bootstrap-fewshot</c>, <c>mipro</c>, <c>gepa</c>, ...).</summary>
     [Id(6)] public required string Optimizer { get; init; }
 
-    /// <summary>The seed.</summary>
-    [Id(7)] public long Seed { get; init; }
+    /// <summary>The seed (<c>--seed</c>); null for the optimizer's default.</summary>
+    [Id(7)] public long? Seed { get; init; }
 
-    /// <summary>DSPy's <c>max_bootstrapped_demos</c>.</summary>
-    [Id(8)] public int MaxBootstrappedDemos { get; init; } = 4;
+    /// <summary>DSPy's <c>max_bootstrapped_demos</c> (<c>--max-demos</c>); null for the optimizer's default.</summary>
+    [Id(8)] public int? MaxBootstrappedDemos { get; init; }
 
-    /// <summary>DSPy's <c>max_labeled_demos</c>.</summary>
-    [Id(9)] public int MaxLabeledDemos { get; init; } = 16;
+    /// <summary>DSPy's <c>max_labeled_demos</c> (<c>--max-labeled</c>); null for the optimizer's default.</summary>
+    [Id(9)] public int? MaxLabeledDemos { get; init; }
 
-    /// <summary>DSPy's <c>num_candidate_programs</c> (random search).</summary>
-    [Id(10)] public int NumCandidatePrograms { get; init; } = 16;
+    /// <summary><c>--num-candidates</c> (random search's <c>num_candidate_programs</c>, COPRO's breadth, ...); null for the default.</summary>
+    [Id(10)] public int? NumCandidatePrograms { get; init; }
 
-    /// <summary>Candidates evaluated at once (random search); part of the configuration, results never depend on it.</summary>
-    [Id(11)] public int CandidateParallelism { get; init; } = 1;
+    /// <summary>
+    /// K: trials, proposals or candidates a round evaluates at once (<c>--parallel-trials</c>, DESIGN invariant 4); part of
+    /// the configuration (K = 1 is DSPy's sequential algorithm); null for 1.
+    /// </summary>
+    [Id(11)] public int? Parallelism { get; init; }
 
     /// <summary>Examples per shard grain.</summary>
     [Id(12)] public int ShardSize { get; init; } = 4;
 
     /// <summary>The tenant the run belongs to (for quotas); null for a single-tenant cluster.</summary>
     [Id(13)] public string? Tenant { get; init; }
+
+    /// <summary><c>--max-rounds</c>; null for the optimizer's default.</summary>
+    [Id(14)] public int? MaxRounds { get; init; }
+
+    /// <summary><c>--stop-at-score</c>; null for none.</summary>
+    [Id(15)] public double? StopAtScore { get; init; }
+
+    /// <summary><c>--auto</c>: light, medium or heavy; null for the optimizer's default.</summary>
+    [Id(16)] public string? Auto { get; init; }
+
+    /// <summary>The proposal/reflection LM's model (<c>--prompt-lm</c>), built on each silo; null for the silos' task LM.</summary>
+    [Id(17)] public string? PromptModel { get; init; }
+
+    /// <summary>Examples a shard evaluates at once (<c>--threads</c>); null for the silos' <c>Dspy:Grains:NumThreads</c>.</summary>
+    [Id(18)] public int? NumThreads { get; init; }
+
+    /// <summary>
+    /// Why <paramref name="optimizer"/> cannot run on the cluster, or null when it can. KNNFewShot's compiled program picks
+    /// its demos from the trainset on every call, so it is not a program state the shards could rebuild by value.
+    /// </summary>
+    public static string? NotOnCluster(string optimizer) =>
+        OptimizerRegistry.TryFind(optimizer)?.Name == "knn-fewshot"
+            ? "knn-fewshot cannot run on the cluster: its program chooses demos from the trainset on every call, so the silos cannot rebuild it from a saved state; run it in-process."
+            : null;
 
     /// <summary>Checks the configuration.</summary>
     /// <exception cref="ArgumentException">A value is missing or out of range, named.</exception>
@@ -57,13 +87,12 @@ public sealed record CompileRunConfig
         GrainKeys.CheckRunId(DatasetId);
         if (TrainIds is null || TrainIds.Count == 0) throw new ArgumentException("A compile run needs a non-empty trainset.");
         if (string.IsNullOrWhiteSpace(MetricName)) throw new ArgumentException("A compile run needs a metric name.");
-        if (Optimizer is not ("labeled-fewshot" or "bootstrap-fewshot" or "random-search"))
+        if (OptimizerRegistry.TryFind(Optimizer ?? "") is null)
         {
-            throw new ArgumentException($"Unknown optimizer '{Optimizer}' for a cluster run; expected labeled-fewshot, bootstrap-fewshot or random-search.");
+            throw new ArgumentException($"Unknown optimizer '{Optimizer}'; known: {OptimizerRegistry.Describe()}.");
         }
-        if (MaxBootstrappedDemos < 0 || MaxLabeledDemos < 0) throw new ArgumentException("Demo counts must not be negative.");
-        if (NumCandidatePrograms < 1) throw new ArgumentException("NumCandidatePrograms must be at least 1.");
-        if (CandidateParallelism < 1) throw new ArgumentException("CandidateParallelism must be at least 1.");
+        if (NotOnCluster(Optimizer!) is { } why) throw new ArgumentException(why);
+        if (NumThreads is < 1) throw new ArgumentException("NumThreads must be at least 1.");
         if (ShardSize < 1) throw new ArgumentException("ShardSize must be at least 1.");
     }
 }

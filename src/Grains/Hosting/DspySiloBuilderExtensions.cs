@@ -49,7 +49,8 @@ public static class DspySiloBuilderExtensions
             silo.UseInMemoryReminderService();
         }
 
-        silo.Services.AddSingleton(sp => new SiloLanguageModel(options.Lm ?? CreateLm(options, sp), options.NumThreads));
+        silo.Services.AddSingleton(sp => new SiloLanguageModel(options.Lm ?? CreateLm(options, options.LmModel, sp), options.NumThreads,
+            model => options.Lm is null ? CreateLm(options, model, sp) : new LM(model, cache: options.LmCache)));
         silo.Services.AddSingleton<IGrainStorageSerializer>(serializer);
         silo.Services.AddSingleton(options);
         if (options.ResumeReminderPeriod < TimeSpan.FromMinutes(1))
@@ -61,13 +62,14 @@ public static class DspySiloBuilderExtensions
 
     // The silo's LM pipeline: the provider's client, wrapped in the gateway's permit client when the endpoint has limits.
     // DSPy's request cache sits in the LM, outside the limiter, so cache hits cost no quota.
-    private static LM CreateLm(DspyGrainsOptions options, IServiceProvider services)
+    // Other models of the same silo (prompt LMs) share the base URL and credential, and get their own broker key.
+    private static LM CreateLm(DspyGrainsOptions options, string model, IServiceProvider services)
     {
-        var plain = new LM(options.LmModel, cache: options.LmCache, apiKey: options.LmApiKey, apiBase: options.LmApiBase);
+        var plain = new LM(model, cache: options.LmCache, apiKey: options.LmApiKey, apiBase: options.LmApiBase);
         if (options.EndpointLimits is not { } limits) return plain;
-        var key = options.LmEndpointKey ?? $"{options.LmModel}@{options.LmApiBase ?? "default"}";
+        var key = model == options.LmModel && options.LmEndpointKey is { } configured ? configured : $"{model}@{options.LmApiBase ?? "default"}";
         var silo = services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString();
         var gateway = new LmGatewayChatClient(plain.ChatClient, services.GetRequiredService<IGrainFactory>(), key, limits, silo);
-        return new LM(options.LmModel, gateway, cache: options.LmCache, capabilities: plain.Capabilities);
+        return new LM(model, gateway, cache: options.LmCache, capabilities: plain.Capabilities);
     }
 }

@@ -45,6 +45,8 @@ public sealed partial class CompileRunGrain(
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         GrainKeys.CheckRunId(this.GetPrimaryKeyString());
+        // Built once before anything is stored, so a setting the optimizer refuses fails the call and changes nothing.
+        OptimizerCatalog.Create(config, Metrics.Get(config.MetricName), silo);
         if (state.State.Config is { } existing)
         {
             if (!SameConfig(existing, config)) throw new InvalidOperationException($"Run '{this.GetPrimaryKeyString()}' was already started with another configuration.");
@@ -171,13 +173,13 @@ public sealed partial class CompileRunGrain(
             state.State.BaselineScore = baseline.Score;
             AddEvent(new RunProgressEvent { Kind = "baseline", Score = baseline.Score });
         }
-        var optimizer = OptimizerCatalog.Create(config, metric);
+        var optimizer = OptimizerCatalog.Create(config, metric, silo);
         var progress = new InlineProgress(e => AddEvent(new RunProgressEvent
         {
             Kind = e.Kind.ToString(), Message = e.Message, Score = e.Score, BestScore = e.BestScore, Trial = e.Trial,
         }));
         var optimized = await optimizer.CompileAsync(student, train,
-            new CompileOptions { Valset = config.ValIds.Count == 0 ? null : val, Evaluator = evaluator, Progress = progress }, cancellationToken);
+            new CompileOptions { Evaluator = evaluator, Progress = progress }, cancellationToken);
         var final = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = optimized, Examples = val, Metric = metric, Phase = "final" }, cancellationToken);
         return (PythonJson.Dumps(optimized.DumpState()), final.Score);
     }

@@ -1,26 +1,30 @@
 namespace Dspy.Grains;
 
-/// <summary>The optimizers a cluster run can use, built from a <see cref="CompileRunConfig"/> with DSPy's parameters.</summary>
+/// <summary>Builds a compile run's optimizer from its <see cref="CompileRunConfig"/> through the library's <see cref="OptimizerRegistry"/>.</summary>
 public static class OptimizerCatalog
 {
-    /// <summary>Builds the configured optimizer.</summary>
-    public static Teleprompter Create(CompileRunConfig config, Metric metric)
+    /// <summary>Builds the configured optimizer with <paramref name="taskLm"/> and the prompt LM the config names.</summary>
+    /// <exception cref="ArgumentException">Unknown optimizer, or a setting it refuses.</exception>
+    public static Teleprompter Create(CompileRunConfig config, Metric metric, SiloLanguageModel silo)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(metric);
-        return config.Optimizer switch
+        ArgumentNullException.ThrowIfNull(silo);
+        return OptimizerRegistry.Create(new OptimizerArguments
         {
-            "labeled-fewshot" => new LabeledFewShot(config.MaxLabeledDemos, config.Seed),
-            "bootstrap-fewshot" => new BootstrapFewShot(new BootstrapFewShotOptions
-            {
-                Metric = metric, MaxBootstrappedDemos = config.MaxBootstrappedDemos, MaxLabeledDemos = config.MaxLabeledDemos, Seed = config.Seed,
-            }),
-            "random-search" => new BootstrapFewShotWithRandomSearch(new BootstrapFewShotWithRandomSearchOptions
-            {
-                Metric = metric, MaxBootstrappedDemos = config.MaxBootstrappedDemos, MaxLabeledDemos = config.MaxLabeledDemos,
-                NumCandidatePrograms = config.NumCandidatePrograms, CandidateParallelism = config.CandidateParallelism,
-            }),
-            _ => throw new ArgumentException($"Unknown optimizer '{config.Optimizer}'."),
-        };
+            Name = config.Optimizer,
+            Metric = metric,
+            Seed = config.Seed,
+            NumThreads = config.NumThreads ?? silo.NumThreads,
+            MaxDemos = config.MaxBootstrappedDemos,
+            MaxLabeled = config.MaxLabeledDemos,
+            MaxRounds = config.MaxRounds,
+            NumCandidates = config.NumCandidatePrograms,
+            StopAtScore = config.StopAtScore,
+            Auto = config.Auto,
+            Parallelism = config.Parallelism,
+            TaskLm = silo.Lm,
+            PromptLm = config.PromptModel is { } model ? silo.ForModel(model) : null,
+        });
     }
 }

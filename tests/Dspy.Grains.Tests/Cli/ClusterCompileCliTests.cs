@@ -11,6 +11,7 @@ public sealed class ClusterCompileCliTests
     [InlineData("bootstrap-fewshot", "--max-demos 2 --max-labeled 3 --seed 7", true)]
     [InlineData("random-search", "--max-demos 2 --num-candidates 2", false)]
     [InlineData("labeled-fewshot", "--max-labeled 2 --seed 3", true)]
+    [InlineData("mipro", "--auto light --parallel-trials 2 --seed 5", true)]
     public async Task Compile_on_a_silo_process_saves_the_program_a_local_compile_saves(string optimizer, string options, bool withVal)
     {
         var dir = Directory.CreateTempSubdirectory("dspy-cluster-cli-").FullName;
@@ -48,7 +49,8 @@ public sealed class ClusterCompileCliTests
             var localParams = localJson.RootElement.GetProperty("params").EnumerateObject().Where(p => p.Name != "num_threads").Select(p => (p.Name, p.Value.GetRawText()));
             var clusterParams = clusterJson.RootElement.GetProperty("params").EnumerateObject().Select(p => (p.Name, p.Value.GetRawText()));
             Assert.Equal(localParams, clusterParams);
-            Assert.True(clusterJson.RootElement.GetProperty("demos").EnumerateObject().Single().Value.GetInt32() > 0);
+            // Demo optimizers must have found demos; MIPROv2 may pick the zero-shot candidate on 12 examples.
+            if (optimizer != "mipro") Assert.True(clusterJson.RootElement.GetProperty("demos").EnumerateObject().Single().Value.GetInt32() > 0);
             Assert.Contains($"\"cluster\": \"127.0.0.1:{silo.GatewayPort}\"", cluster.Stdout, StringComparison.Ordinal);
             Assert.Contains("submitted run cli-", cluster.Stderr, StringComparison.Ordinal);
             Assert.Contains("completed: optimized", cluster.Stderr, StringComparison.Ordinal);
@@ -85,10 +87,10 @@ public sealed class ClusterCompileCliTests
     }
 
     [Theory]
-    [InlineData("--optimizer", "mipro", "--cluster runs labeled-fewshot, bootstrap-fewshot or random-search, not mipro")]
+    [InlineData("--optimizer", "knn-fewshot", "knn-fewshot cannot run on the cluster")]
     [InlineData("--max-calls", "10", "--max-calls/--max-tokens/--max-cost cannot be combined with --cluster")]
     [InlineData("--lm", "sim", "--lm cannot be combined with --cluster: the silos run the program with their own LM")]
-    [InlineData("--threads", "2", "--threads cannot be combined with --cluster")]
+    [InlineData("--run-dir", "somewhere", "--run-dir cannot be combined with --cluster")]
     [InlineData("--num-candidates", "3", "--num-candidates and --stop-at-score apply to random-search")]
     public async Task Options_a_cluster_run_does_not_support_are_refused_with_exit_2(string option, string value, string message)
     {

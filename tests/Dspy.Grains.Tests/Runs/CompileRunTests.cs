@@ -17,7 +17,7 @@ public sealed class CompileRunTests(ClusterFixture fixture)
         {
             Metric = Metrics.Get("exact_match"), MaxBootstrappedDemos = 4, MaxLabeledDemos = 16, Seed = 7,
         });
-        var optimized = await optimizer.CompileAsync(Intent.Build(), Train, new CompileOptions { Valset = Val });
+        var optimized = await optimizer.CompileAsync(Intent.Build(), Train);
         return PythonJson.Dumps(optimized.DumpState());
     }
 
@@ -50,7 +50,7 @@ public sealed class CompileRunTests(ClusterFixture fixture)
     public async Task A_cancelled_run_stops_as_cancelled_and_keeps_no_result()
     {
         var client = new CompileRunClient(fixture.Grains);
-        await client.SubmitAsync("run-cancel", Intent, Train, Val, "exact_match", "random-search", c => Configure(c) with { NumCandidatePrograms = 6 });
+        await client.SubmitAsync("run-cancel", Intent, Train, Val, "exact_match", "random-search", c => Configure(c) with { Seed = null, NumCandidatePrograms = 6 });
         await fixture.Grains.GetGrain<ICompileRunGrain>("run-cancel").CancelAsync();
 
         var status = await client.WaitAsync("run-cancel");

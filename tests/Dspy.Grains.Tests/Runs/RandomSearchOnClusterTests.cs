@@ -9,7 +9,7 @@ namespace Dspy.Grains.Tests.Runs;
 [Collection(ClusterCollection.Name)]
 public sealed class RandomSearchOnClusterTests(ClusterFixture fixture)
 {
-    private static CompileRunConfig Configure(CompileRunConfig c) => c with { NumCandidatePrograms = 3, CandidateParallelism = 2, ShardSize = 3 };
+    private static CompileRunConfig Configure(CompileRunConfig c) => c with { NumCandidatePrograms = 3, Parallelism = 2, ShardSize = 3 };
 
     private static async Task<string> InProcessAsync()
     {
@@ -18,7 +18,7 @@ public sealed class RandomSearchOnClusterTests(ClusterFixture fixture)
         {
             Metric = Metrics.Get("exact_match"), MaxBootstrappedDemos = 4, MaxLabeledDemos = 16, NumCandidatePrograms = 3, CandidateParallelism = 2,
         });
-        var optimized = await optimizer.CompileAsync(CompileRunTests.Intent.Build(), CompileRunTests.Train, new CompileOptions { Valset = CompileRunTests.Val });
+        var optimized = await optimizer.CompileAsync(CompileRunTests.Intent.Build(), CompileRunTests.Train);
         return PythonJson.Dumps(optimized.DumpState());
     }
 

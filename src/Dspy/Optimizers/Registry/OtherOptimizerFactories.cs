@@ -1,4 +1,4 @@
-namespace Dspy.Cli;
+namespace Dspy;
 
 /// <summary>
 /// The <c>dspy compile</c> factories of KNNFewShot, InferRules, BootstrapFinetune and BetterTogether.
@@ -13,14 +13,14 @@ namespace Dspy.Cli;
 /// training examples (DSPy's <c>compile(student, teacher=...)</c>); without it the student is its own teacher.</item>
 /// </list>
 /// </summary>
-internal static class OtherOptimizers
+internal static class OtherOptimizerFactories
 {
-    public static CompileOptimizer KnnFewShot { get; } = new("knn-fewshot", [], "KNNFewShot: the k nearest training examples (--max-demos) bootstrapped per call", ctx =>
+    public static OptimizerFactory KnnFewShot { get; } = new("knn-fewshot", [], "KNNFewShot: the k nearest training examples (--max-demos) bootstrapped per call", ctx =>
     {
         RejectSearchOptions(ctx);
         CheckDemoOptions(ctx);
         var k = ctx.MaxDemos ?? 4;
-        if (k < 1) throw new CliException("--max-demos is k for knn-fewshot and must be at least 1.");
+        if (k < 1) throw new ArgumentException("--max-demos is k for knn-fewshot and must be at least 1.");
         return new TrainsetKnnFewShot(k, new BootstrapFewShotOptions
         {
             Metric = ctx.Metric,
@@ -32,12 +32,13 @@ internal static class OtherOptimizers
         });
     });
 
-    public static CompileOptimizer InferRules { get; } = new("infer-rules", [], "InferRules: bootstrapped demos plus LM-induced rules in the instructions", ctx =>
+    public static OptimizerFactory InferRules { get; } = new("infer-rules", [], "InferRules: bootstrapped demos plus LM-induced rules in the instructions", ctx =>
     {
         ctx.Reject("--auto", ctx.Auto);
+        ctx.Reject("--parallel-trials", ctx.Parallelism);
         ctx.Reject("--stop-at-score", ctx.StopAtScore);
         CheckDemoOptions(ctx);
-        if (ctx.NumCandidates is < 1) throw new CliException("--num-candidates must be at least 1.");
+        if (ctx.NumCandidates is < 1) throw new ArgumentException("--num-candidates must be at least 1.");
         var promptLm = ctx.PromptLm;
         return new Dspy.InferRules(new InferRulesOptions
         {
@@ -56,12 +57,12 @@ internal static class OtherOptimizers
         });
     });
 
-    public static CompileOptimizer BootstrapFinetune { get; } = new("bootstrap-finetune", [], "BootstrapFinetune: fine-tunes --lm (openai/...) on successful traces (--max-labeled k: of a teacher shown k labeled examples)", ctx =>
+    public static OptimizerFactory BootstrapFinetune { get; } = new("bootstrap-finetune", [], "BootstrapFinetune: fine-tunes --lm (openai/...) on successful traces (--max-labeled k: of a teacher shown k labeled examples)", ctx =>
     {
         RejectSearchOptions(ctx);
         if (ctx.MaxDemos is not null || ctx.MaxRounds is not null)
-            throw new CliException("--max-demos and --max-rounds do not apply to bootstrap-finetune.");
-        if (ctx.MaxLabeled is < 0) throw new CliException("--max-labeled must not be negative.");
+            throw new ArgumentException("--max-demos and --max-rounds do not apply to bootstrap-finetune.");
+        if (ctx.MaxLabeled is < 0) throw new ArgumentException("--max-labeled must not be negative.");
         ctx.Reject("--seed", ctx.Seed);
         RequireFinetunable(ctx);
         Teleprompter finetune = new Dspy.BootstrapFinetune(ctx.Metric, numThreads: ctx.NumThreads);
@@ -69,14 +70,15 @@ internal static class OtherOptimizers
         return new WithProgramLm(finetune, ctx.TaskLm);
     });
 
-    public static CompileOptimizer BetterTogether { get; } = new("better-together", [],
+    public static OptimizerFactory BetterTogether { get; } = new("better-together", [],
         "BetterTogether: random search (p) and fine-tuning of --lm (w), strategy p -> w -> p", ctx =>
     {
         ctx.Reject("--auto", ctx.Auto);
         ctx.Reject("--prompt-lm", ctx.PromptLm);
+        ctx.Reject("--parallel-trials", ctx.Parallelism);
         CheckDemoOptions(ctx);
-        if (ctx.NumCandidates is < 0) throw new CliException("--num-candidates must not be negative.");
-        if (ctx.MaxDemos is 0 && ctx.NumCandidates is not 0) throw new CliException("--max-demos must be at least 1 for random search's shuffled candidates.");
+        if (ctx.NumCandidates is < 0) throw new ArgumentException("--num-candidates must not be negative.");
+        if (ctx.MaxDemos is 0 && ctx.NumCandidates is not 0) throw new ArgumentException("--max-demos must be at least 1 for random search's shuffled candidates.");
         RequireFinetunable(ctx);
         var optimizers = new Dictionary<string, Teleprompter>(StringComparer.Ordinal)
         {
@@ -96,27 +98,28 @@ internal static class OtherOptimizers
             new BetterTogetherOptions { Seed = ctx.Seed ?? 0, NumThreads = ctx.NumThreads }), ctx.TaskLm);
     });
 
-    private static void RequireFinetunable(CompileOptimizerContext ctx)
+    private static void RequireFinetunable(OptimizerArguments ctx)
     {
         if (!new OpenAIFinetuneProvider().CanFinetune(ctx.TaskLm))
         {
-            throw new CliException($"{ctx.Name} fine-tunes --lm through OpenAI's fine-tuning API, so --lm must be an openai/... model "
+            throw new ArgumentException($"{ctx.Name} fine-tunes --lm through OpenAI's fine-tuning API, so --lm must be an openai/... model "
                 + $"(got '{ctx.TaskLm.Model}'); for the simulator run `dspy sim serve` and pass --lm openai/sim --api-base http://127.0.0.1:8400/v1.");
         }
     }
 
-    private static void RejectSearchOptions(CompileOptimizerContext ctx)
+    private static void RejectSearchOptions(OptimizerArguments ctx)
     {
         ctx.Reject("--auto", ctx.Auto);
+        ctx.Reject("--parallel-trials", ctx.Parallelism);
         ctx.Reject("--prompt-lm", ctx.PromptLm);
-        if (ctx.NumCandidates is not null || ctx.StopAtScore is not null) throw new CliException($"--num-candidates and --stop-at-score do not apply to {ctx.Name}.");
+        if (ctx.NumCandidates is not null || ctx.StopAtScore is not null) throw new ArgumentException($"--num-candidates and --stop-at-score do not apply to {ctx.Name}.");
     }
 
-    private static void CheckDemoOptions(CompileOptimizerContext ctx)
+    private static void CheckDemoOptions(OptimizerArguments ctx)
     {
-        if (ctx.MaxDemos is < 0) throw new CliException("--max-demos must not be negative.");
-        if (ctx.MaxLabeled is < 0) throw new CliException("--max-labeled must not be negative.");
-        if (ctx.MaxRounds is < 1) throw new CliException("--max-rounds must be at least 1.");
+        if (ctx.MaxDemos is < 0) throw new ArgumentException("--max-demos must not be negative.");
+        if (ctx.MaxLabeled is < 0) throw new ArgumentException("--max-labeled must not be negative.");
+        if (ctx.MaxRounds is < 1) throw new ArgumentException("--max-rounds must be at least 1.");
     }
 
     /// <summary>KNNFewShot over the trainset <c>dspy compile</c> reads, with a hashed TF-IDF vectorizer fitted on it.</summary>
@@ -127,7 +130,7 @@ internal static class OtherOptimizers
         public override Task<Module> CompileAsync(Module student, IReadOnlyList<Example> trainset, CompileOptions? options = null,
             CancellationToken cancellationToken = default)
         {
-            if (trainset.Count == 0) throw new CliException("knn-fewshot needs training examples (--train is empty).");
+            if (trainset.Count == 0) throw new ArgumentException("knn-fewshot needs training examples (--train is empty).");
             var vectorizer = HashedTfIdfVectorizer.Fit(trainset.Select(e => KNN.TextOf(e.Inputs())));
             return new KNNFewShot(k, trainset, vectorizer.EmbedAsync, bootstrap).CompileAsync(student, trainset, options, cancellationToken);
         }
@@ -165,7 +168,7 @@ internal static class OtherOptimizers
     }
 
     /// <summary>Runs an optimizer on a copy of the program whose predictors all have the task LM (weight optimization needs it).</summary>
-    private sealed class WithProgramLm(Teleprompter inner, LM lm) : Teleprompter
+    private sealed class WithProgramLm(Teleprompter inner, BaseLM lm) : Teleprompter
     {
         public override string Name => inner.Name;
 

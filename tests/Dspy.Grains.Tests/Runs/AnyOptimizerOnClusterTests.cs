@@ -1,0 +1,55 @@
+namespace Dspy.Grains.Tests.Runs;
+
+/// <summary>
+/// Every optimizer runs on the cluster unchanged: a compile run built from the same by-name arguments as
+/// <c>dspy compile</c> (<see cref="OptimizerRegistry"/>) gives, on 3 silos, the program the same optimizer gives
+/// in-process — trial and proposal parallelism included (DESIGN invariants 1 and 4).
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class AnyOptimizerOnClusterTests(ClusterFixture fixture)
+{
+    [Theory]
+    [InlineData("mipro", 2)]
+    [InlineData("gepa", 2)]
+    [InlineData("copro", 2)]
+    [InlineData("simba", null)]
+    [InlineData("infer-rules", null)]
+    public async Task The_cluster_run_gives_the_in_process_program(string optimizer, int? parallelism)
+    {
+        var runId = $"any-{optimizer}";
+        var client = new CompileRunClient(fixture.Grains);
+        await client.SubmitAsync(runId, CompileRunTests.Intent, CompileRunTests.Train, CompileRunTests.Val, "exact_match", optimizer, c => c with
+        {
+            Parallelism = parallelism, ShardSize = 4, Seed = optimizer == "copro" ? null : 3, NumCandidatePrograms = optimizer == "copro" ? 3 : null,
+        });
+        var status = await client.WaitAsync(runId);
+        Assert.True(status.State == CompileRunState.Completed, $"{status.State}: {status.Error}");
+
+        using var _ = Settings.Context(s => s with { Lm = new LM("sim", cache: false) });
+        var local = OptimizerRegistry.Create(new OptimizerArguments
+        {
+            Name = optimizer, Metric = Metrics.Get("exact_match"), TaskLm = Settings.Current.Lm!, Parallelism = parallelism,
+            Seed = optimizer == "copro" ? null : 3, NumCandidates = optimizer == "copro" ? 3 : null,
+        });
+        var expected = await local.CompileAsync(CompileRunTests.Intent.Build(), CompileRunTests.Train);
+        Assert.Equal(PythonJson.Dumps(expected.DumpState()), status.ResultStateJson);
+    }
+
+    [Fact]
+    public async Task Knn_fewshot_is_refused_with_the_reason()
+    {
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => new CompileRunClient(fixture.Grains).SubmitAsync("any-knn", CompileRunTests.Intent,
+            CompileRunTests.Train, CompileRunTests.Val, "exact_match", "knn-fewshot"));
+        Assert.StartsWith("knn-fewshot cannot run on the cluster", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_setting_the_optimizer_refuses_fails_the_start_and_stores_nothing()
+    {
+        var client = new CompileRunClient(fixture.Grains);
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => client.SubmitAsync("any-refused", CompileRunTests.Intent, CompileRunTests.Train,
+            CompileRunTests.Val, "exact_match", "gepa", c => c with { MaxBootstrappedDemos = 2 }));
+        Assert.Contains("do not apply to gepa", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(CompileRunState.None, (await fixture.Grains.GetGrain<ICompileRunGrain>("any-refused").GetStatusAsync()).State);
+    }
+}
