@@ -122,7 +122,7 @@ public sealed partial class Gepa : Teleprompter
         if (Log.IsEnabled(LogLevel.Information)) Log.LogInformation("GEPA: running with a budget of {Budget} metric calls", budget);
 
         var store = Options.FrontStore;
-        var runKey = RunKey(student, names, trainset.Count, valset.Count, budget);
+        var runKey = RunKey(student, names, trainset, valset, budget);
         var saved = store is null ? null : await store.LoadAsync(cancellationToken);
         if (saved is not null)
         {
@@ -201,15 +201,18 @@ public sealed partial class Gepa : Teleprompter
     };
 
     // Everything a checkpoint's meaning depends on; NumThreads is left out because results never depend on it.
-    private string RunKey(Module student, IReadOnlyList<string> names, int trainCount, int valCount, long budget)
+    private string RunKey(Module student, IReadOnlyList<string> names, IReadOnlyList<Example> trainset, IReadOnlyList<Example> valset, long budget)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"seed={Options.Seed};k={Options.ProposalParallelism};budget={budget};train={trainCount};val={valCount};");
+        text.Append(CultureInfo.InvariantCulture, $"seed={Options.Seed};k={Options.ProposalParallelism};budget={budget};train={trainset.Count};val={valset.Count};");
         text.Append(CultureInfo.InvariantCulture, $"mb={Options.ReflectionMinibatchSize};sel={Options.CandidateSelectionStrategy};comp={Options.ComponentSelector};");
         text.Append(CultureInfo.InvariantCulture, $"merge={Options.UseMerge}/{Options.MaxMergeInvocations};skip={Options.SkipPerfectScore}/{PythonFloat.Repr(Options.PerfectScore)};");
         text.Append(CultureInfo.InvariantCulture, $"fail={PythonFloat.Repr(Options.FailureScore)};metric={Options.Metric.Name};");
         foreach (var (name, predictor) in student.NamedPredictors()) text.Append(name).Append('=').Append(predictor.Signature.Instructions).Append('\u0001');
         foreach (var name in names) text.Append(name).Append('\u0002');
+        // The examples themselves (DSPy's repr), so a checkpoint is never applied to other data of the same size.
+        foreach (var example in trainset) text.Append(example).Append('\u0003');
+        foreach (var example in valset) text.Append(example).Append('\u0004');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 

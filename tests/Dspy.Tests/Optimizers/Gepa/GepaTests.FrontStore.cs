@@ -75,6 +75,12 @@ public sealed partial class GepaTests
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             new Dspy.Gepa(MergingOptions(store, 1) with { Seed = 4, MaxMetricCalls = 40 }).OptimizeAsync(new Either(), Data(12)));
         Assert.Contains("checkpoint of another run", ex.Message, StringComparison.Ordinal);
+        // Other examples of the same count are another run too.
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            new Dspy.Gepa(MergingOptions(store, 1) with { MaxMetricCalls = 40 }).OptimizeAsync(new Either(), Data(12, 1)));
+        // The same configuration and data finds its checkpoint and returns at once with the same calls counted.
+        var again = await new Dspy.Gepa(MergingOptions(store, 1) with { MaxMetricCalls = 40 }).OptimizeAsync(new Either(), Data(12));
+        Assert.Equal(store.Checkpoint!.TotalMetricCalls, again.TotalMetricCalls);
     }
 
     [Fact]
