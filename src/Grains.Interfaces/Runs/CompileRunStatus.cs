@@ -73,4 +73,10 @@ public sealed record RunProgressEvent
 
     /// <summary>The trial number.</summary>
     [Id(5)] public int? Trial { get; init; }
+
+    /// <summary>
+    /// On a Pareto update (GEPA): candidate index to the number of validation examples it is best on (ties included); the
+    /// count is the front's size. Null for other events.
+    /// </summary>
+    [Id(6)] public IReadOnlyDictionary<int, int>? ParetoCoverage { get; init; }
 }

@@ -173,10 +173,11 @@ public sealed partial class CompileRunGrain(
             state.State.BaselineScore = baseline.Score;
             AddEvent(new RunProgressEvent { Kind = "baseline", Score = baseline.Score });
         }
-        var optimizer = OptimizerCatalog.Create(config, metric, silo);
+        // GEPA keeps its Pareto front in the run's persisted Pareto-front grain (resumable, visible); others run as built.
+        var optimizer = ParetoFrontGrainStore.Attach(OptimizerCatalog.Create(config, metric, silo), GrainFactory, runId);
         var progress = new InlineProgress(e => AddEvent(new RunProgressEvent
         {
-            Kind = e.Kind.ToString(), Message = e.Message, Score = e.Score, BestScore = e.BestScore, Trial = e.Trial,
+            Kind = e.Kind.ToString(), Message = e.Message, Score = e.Score, BestScore = e.BestScore, Trial = e.Trial, ParetoCoverage = e.ParetoCoverage,
         }));
         var optimized = await RunBudgetScope.OptimizeAsync(GrainFactory, runId, config.Budget, siloDetails.SiloAddress.ToString(), logger,
             () => optimizer.CompileAsync(student, train, new CompileOptions { Evaluator = evaluator, Progress = progress }, cancellationToken),
