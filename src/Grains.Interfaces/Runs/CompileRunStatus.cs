@@ -44,6 +44,12 @@ public sealed record CompileRunStatus
 
     /// <summary>The error of a failed run.</summary>
     [Id(6)] public string? Error { get; init; }
+
+    /// <summary>
+    /// The run's LM budget after the optimization (used calls, tokens, cost; <see cref="RunBudgetSnapshot.Exhausted"/> when
+    /// it ran out and the optimizer returned the best program within it); null when the run has no limits.
+    /// </summary>
+    [Id(20)] public RunBudgetSnapshot? Budget { get; init; }
 }
 
 /// <summary>A progress event of a run (the value form of <c>OptimizerEvent</c> plus the run's own phases).</summary>
@@ -67,4 +73,10 @@ public sealed record RunProgressEvent
 
     /// <summary>The trial number.</summary>
     [Id(5)] public int? Trial { get; init; }
+
+    /// <summary>
+    /// On a Pareto update (GEPA): candidate index to the number of validation examples it is best on (ties included); the
+    /// count is the front's size. Null for other events.
+    /// </summary>
+    [Id(6)] public IReadOnlyDictionary<int, int>? ParetoCoverage { get; init; }
 }

@@ -174,13 +174,15 @@ public sealed partial class CompileRunGrain(
             state.State.BaselineScore = baseline.Score;
             AddEvent(new RunProgressEvent { Kind = "baseline", Score = baseline.Score });
         }
-        var optimizer = OptimizerCatalog.Create(config, metric, silo);
+        // GEPA keeps its Pareto front in the run's persisted Pareto-front grain (resumable, visible); others run as built.
+        var optimizer = ParetoFrontGrainStore.Attach(OptimizerCatalog.Create(config, metric, silo), GrainFactory, runId);
         var progress = new InlineProgress(e => AddEvent(new RunProgressEvent
         {
-            Kind = e.Kind.ToString(), Message = e.Message, Score = e.Score, BestScore = e.BestScore, Trial = e.Trial,
+            Kind = e.Kind.ToString(), Message = e.Message, Score = e.Score, BestScore = e.BestScore, Trial = e.Trial, ParetoCoverage = e.ParetoCoverage,
         }));
-        var optimized = await optimizer.CompileAsync(student, train,
-            new CompileOptions { Evaluator = evaluator, Progress = progress }, cancellationToken);
+        var optimized = await RunBudgetScope.OptimizeAsync(GrainFactory, runId, config.Budget, siloDetails.SiloAddress.ToString(), logger,
+            () => optimizer.CompileAsync(student, train, new CompileOptions { Evaluator = evaluator, Progress = progress }, cancellationToken),
+            (used, e) => { state.State.Budget = used; AddEvent(e); });
         var final = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = optimized, Examples = val, Metric = metric, Phase = "final" }, cancellationToken);
         return (PythonJson.Dumps(optimized.DumpState()), final.Score);
     }
@@ -194,6 +196,7 @@ public sealed partial class CompileRunGrain(
         OptimizedScore = state.State.OptimizedScore,
         ResultStateJson = state.State.ResultStateJson,
         Error = state.State.Error,
+        Budget = state.State.Budget,
     };
 
     private void AddEvent(RunProgressEvent e)
@@ -286,4 +289,7 @@ public sealed class CompileRunRecord
 
     /// <summary>The error of a failed run.</summary>
     public string? Error { get; set; }
+
+    /// <summary>The run's LM budget after the optimization, when it has limits.</summary>
+    public RunBudgetSnapshot? Budget { get; set; }
 }
