@@ -67,4 +67,10 @@ public sealed record RunProgressEvent
 
     /// <summary>The trial number.</summary>
     [Id(5)] public int? Trial { get; init; }
+
+    /// <summary>The optimizer's DSPy name that reported the event (e.g. <c>BootstrapFewShot</c>), for optimizer events.</summary>
+    [Id(6)] public string? Optimizer { get; init; }
+
+    /// <summary>The planned number of trials, if the optimizer knows it.</summary>
+    [Id(7)] public int? TotalTrials { get; init; }
 }
