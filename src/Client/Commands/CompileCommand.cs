@@ -11,8 +11,9 @@ namespace Dspy.Cli;
 /// <c>--max-tokens</c> and <c>--max-cost</c> are hard limits on the compile's LM use (the optimizer stops with the best
 /// program found within them); <c>--dry-run</c> projects the compile's calls, tokens and cost on the simulated LM and
 /// spends nothing; <c>--run-dir</c> keeps the LM cache and the evaluation store of the run, so re-running a killed compile
-/// with the same folder resumes it without repeating completed LM calls. <c>--cluster HOST:PORT</c> submits the compile to a
-/// running cluster instead (<see cref="ClusterCompile"/>).
+/// with the same folder resumes it without repeating completed LM calls. The compile runs on an embedded in-process silo
+/// (<see cref="EmbeddedCompile"/>, DESIGN s6) unless it needs the in-process path (<see cref="RunsOnEmbeddedSilo"/>);
+/// <c>--cluster HOST:PORT</c> submits it to a running cluster instead (<see cref="ClusterCompile"/>).
 /// </summary>
 internal static class CompileCommand
 {
@@ -52,10 +53,12 @@ internal static class CompileCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout." };
         var cluster = new Option<string?>("--cluster")
         {
-            Description = "HOST:PORT of a running cluster's gateway: submit the compile to it and follow its progress , any optimizer).",
+            Description = "HOST:PORT of a running cluster's gateway: submit the compile to it and follow its progress (any optimizer but knn-fewshot).",
         };
 
-        var command = new Command("compile", "Optimize the program with a DSPy optimizer, compare scores before and after, and save it.")
+        var command = new Command("compile", "Optimize the program with a DSPy optimizer, compare scores before and after, and save it. "
+            + "The compile runs on an embedded in-process Orleans silo, through the grains a cluster runs (--cluster: on a running cluster); "
+            + "--dry-run, --max-calls/--max-tokens/--max-cost, knn-fewshot, bootstrap-finetune and better-together run in-process without a silo.")
         {
             signature, module, programFile, train, val, metric, optimizer, seed, maxDemos, maxLabeled, maxRounds, numCandidates, stopAtScore, auto,
             parallelTrials, promptLm, maxCalls, maxTokens, maxCost, dryRun, runDir, threads, lm, apiBase, output, json, cluster,
@@ -206,11 +209,15 @@ internal static class CompileCommand
     /// <summary>Set to 1, <c>dspy compile</c> runs every compile in-process, without the embedded silo (for comparison).</summary>
     public const string InProcessVariable = "DSPY_COMPILE_IN_PROCESS";
 
+    // The fine-tuning optimizers keep traces of the student's own predictors and LMs; the evaluations of a compile run are
+    // traced on programs the shards rebuild, so no trace would match (the run fails with "no trace was kept").
+    private static readonly string[] TracingOptimizers = ["bootstrap-finetune", "better-together"];
+
     // DESIGN s6: a compile runs on the embedded silo, through the same grains as on a cluster, unless it needs what only
-    // the in-process path has: a dry run (the library's projection), an LM budget (per-process limits), or knn-fewshot
-    // (whose program the silo cannot rebuild from a saved state).
+    // the in-process path has: a dry run (the library's projection), an LM budget (per-process limits), knn-fewshot
+    // (whose program the silo cannot rebuild from a saved state), or fine-tuning on the student's traces.
     private static bool RunsOnEmbeddedSilo(string optimizer, bool dryRun, BudgetLimits limits) =>
-        !dryRun && !limits.IsLimited && CompileRunConfig.NotOnCluster(optimizer) is null
+        !dryRun && !limits.IsLimited && CompileRunConfig.NotOnCluster(optimizer) is null && !TracingOptimizers.Contains(optimizer)
         && Environment.GetEnvironmentVariable(InProcessVariable) != "1";
 
     private static BudgetLimits ParseLimits(long? maxCalls, long? maxTokens, double? maxCost)
