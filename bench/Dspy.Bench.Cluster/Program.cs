@@ -4,6 +4,7 @@ using Dspy.Bench.Cluster;
 // Cluster scenario runner (issue 5's bench scenarios). Writes bench/results/cluster-<scenario>.json and a Markdown table.
 // Usage: dotnet run -c Release --project bench/Dspy.Bench.Cluster -- overhead [--examples N]
 //        dotnet run -c Release --project bench/Dspy.Bench.Cluster -- gateway [--seconds N]
+//        dotnet run -c Release --project bench/Dspy.Bench.Cluster -- compile [--train N] [--parallel K]
 // Measured on the simulated LM (stated in every output).
 var scenario = args.Length > 0 ? args[0] : "overhead";
 int Option(string name, int fallback)
@@ -11,16 +12,18 @@ int Option(string name, int fallback)
     var value = args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
     return value is null ? fallback : int.TryParse(value, out var n) && n >= 1 ? n : throw new ArgumentException($"{name} must be a positive integer, not '{value}'.");
 }
-if (scenario is not ("overhead" or "gateway"))
+if (scenario is not ("overhead" or "gateway" or "compile"))
 {
-    await Console.Error.WriteLineAsync($"unknown scenario '{scenario}'; available: overhead, gateway (compile: not yet)");
+    await Console.Error.WriteLineAsync($"unknown scenario '{scenario}'; available: overhead, gateway, compile");
     return 2;
 }
-int count, seconds;
+int count, seconds, trainSize, parallel;
 try
 {
     count = Option("--examples", 10_000);
     seconds = Option("--seconds", 60);
+    trainSize = Option("--train", 100);
+    parallel = Option("--parallel", 4);
 }
 catch (ArgumentException ex)
 {
@@ -35,9 +38,12 @@ if (root is null)
     return 2;
 }
 var samples = Path.Combine(root.FullName, "samples");
-var rows = scenario == "overhead"
-    ? await OverheadScenario.RunAsync(count, samples)
-    : await GatewayScenario.RunAsync(samples, rpm: 600, latencyMs: 300, seconds);
+var rows = scenario switch
+{
+    "overhead" => await OverheadScenario.RunAsync(count, samples),
+    "compile" => await CompileScenario.RunAsync(samples, rpm: 600, latencyMs: 300, trainSize, parallel),
+    _ => await GatewayScenario.RunAsync(samples, rpm: 600, latencyMs: 300, seconds),
+};
 var results = Path.Combine(root.FullName, "bench", "results");
 Directory.CreateDirectory(results);
 await File.WriteAllTextAsync(Path.Combine(results, $"cluster-{scenario}.json"), PythonJson.Dumps(new Dictionary<string, object?>
