@@ -35,8 +35,11 @@ for task in $tasks; do
     case "$optimizer" in bootstrap-finetune|better-together) lm=(--lm openai/sim --api-base "$api_base") ;; esac
     # BootstrapFinetune traces a teacher shown 16 labeled examples (DSPy's usual teacher= argument); traced by the
     # student alone it would only learn the examples the student already answers right.
+    # COPRO shows its proposer 16 training examples (--max-labeled 16, opt-in and not DSPy 3.3's COPRO, whose proposer
+    # sees only the instruction: the simulator knows no task, so DSPy's COPRO leaves the program unchanged on sim).
     extra=()
     [ "$optimizer" = bootstrap-finetune ] && extra=(--max-labeled 16)
+    [ "$optimizer" = copro ] && extra=(--max-labeled 16)
     # A fresh cache per run, so the LM calls counted are the ones this compile needs.
     DSPY_CACHEDIR="$caches/$task.$optimizer" dotnet "$cli" compile \
       --signature "$(cat "samples/$task/signature.txt")" \

@@ -77,17 +77,17 @@ public sealed partial class LM
             if (response is null)
             {
                 // The hard budget (invariant 3): reserve an upper bound before the provider is called, settle with the usage.
-                var reservation = settings.Budget?.Reserve(Model, sent, merged);
+                var reservation = settings.Budget is { } budget ? await budget.ReserveAsync(Model, sent, merged, cancellationToken) : null;
                 try
                 {
                     response = await ForwardAsync(sent, merged, key, cancellationToken);
                 }
                 catch
                 {
-                    reservation?.Fail();
+                    if (reservation is not null) await reservation.FailAsync();
                     throw;
                 }
-                reservation?.Complete(response.Usage);
+                if (reservation is not null) await reservation.CompleteAsync(response.Usage);
                 store?.Put(key!, response);
                 if (Settings.Current.UsageTracker is { } tracker) tracker.Add(Model, response.Usage);
             }

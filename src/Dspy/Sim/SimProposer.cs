@@ -75,10 +75,12 @@ internal static partial class SimProposer
     {
         if (!prompt.OutputFields.Any(f => f.Name == "proposed_instruction")) return null;
         var basic = prompt.Inputs.GetValueOrDefault("basic_instruction") ?? prompt.Inputs.GetValueOrDefault("instruction")
-            ?? BestAttempts(SimPriorKnowledge.UnwrapList(prompt.Inputs.GetValueOrDefault("attempted_instructions") ?? "")) ?? "";
+            ?? BestAttempts(SimText.UnwrapList(prompt.Inputs.GetValueOrDefault("attempted_instructions") ?? "")) ?? "";
         var cases = new List<Case>();
         string? inputName = null, outputName = null;
-        foreach (var pairs in DemoGroups(prompt.Inputs.GetValueOrDefault("task_demos") ?? ""))
+        // MIPROv2's task_demos and COPRO's opt-in examples (BasicGenerateInstructionWithExamples) share the Prefix: value layout.
+        var demos = prompt.Inputs.GetValueOrDefault("task_demos") ?? prompt.Inputs.GetValueOrDefault("examples") ?? "";
+        foreach (var pairs in DemoGroups(demos))
         {
             if (pairs.Count < 2) continue;
             var output = pairs[^1];
@@ -88,9 +90,9 @@ internal static partial class SimProposer
             outputName ??= FieldName(output.Key);
             cases.Add(new Case(string.Join("\n", ins.Select(p => p.Value.Trim())), output.Value.Trim()));
         }
+        // Without examples (DSPy's COPRO prompts) there is nothing to induce from: the simulator knows no task, so it keeps the
+        // instruction (and the rules of the attempts it merged) as it is.
         var instruction = Induce(basic, cases, inputName, outputName, rng, temperature);
-        // Without examples (COPRO's prompts) the simulator can only add what it "knows": generic cue hints, sampled.
-        if (cases.Count == 0 && !prompt.Inputs.ContainsKey("task_demos") && temperature > 0) instruction = SimPriorKnowledge.AddCueHints(instruction, rng);
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var f in prompt.OutputFields)
         {

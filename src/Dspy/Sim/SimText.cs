@@ -102,4 +102,20 @@ internal static partial class SimText
 
     /// <summary>A crude stem: the first five letters, so <c>booking</c> and <c>booked</c> meet <c>book</c>.</summary>
     public static string Stem(string word) => word.Length <= 5 ? word.TrimEnd('s') : word[..5];
+
+    /// <summary>
+    /// Undoes the adapters' rendering of a list in a text field (<c>[1] «a»</c> lines, or <c>«««</c> blocks with
+    /// 4-space-indented lines for multi-line items), giving the items one after another; other text is returned as is.
+    /// </summary>
+    public static string UnwrapList(string text)
+    {
+        var items = ListItemRegex().Matches(text);
+        if (items.Count == 0) return text;
+        return string.Join("\n", items.Select(m => m.Groups["one"].Success
+            ? m.Groups["one"].Value
+            : string.Join("\n", m.Groups["block"].Value.Split('\n').Select(l => l.StartsWith("    ", StringComparison.Ordinal) ? l[4..] : l))));
+    }
+
+    [GeneratedRegex(@"^\[\d+\] (?:«««\n(?<block>.*?)\n»»»|«(?<one>[^\n]*)»)$", RegexOptions.Singleline | RegexOptions.Multiline)]
+    private static partial Regex ListItemRegex();
 }

@@ -22,6 +22,18 @@ public sealed record ShardWork
     /// <summary>How to evaluate.</summary>
     [Id(4)] public required EvaluationSettings Settings { get; init; }
 
+    /// <summary>
+    /// The limits of the run's LM budget when the work is charged to it (the shard's calls reserve from the run's
+    /// <see cref="IRunBudgetGrain"/>); null when not budgeted. Not part of the shard id: it does not change a cell's result.
+    /// </summary>
+    [Id(5)] public RunBudgetLimits? Budget { get; init; }
+
+    /// <summary>
+    /// The slice's examples themselves, sent only on a retry after the shard could not read them from the dataset grain
+    /// (memory storage on a silo that died, or a duplicate activation while the directory recovers); null otherwise.
+    /// </summary>
+    [Id(6)] public IReadOnlyList<DatasetExample>? Examples { get; init; }
+
     /// <summary>The shard id: the hash of the slice and the settings, so the same work always lands on the same grain.</summary>
     public string ShardId => DatasetExample.Hash(string.Join(",", ExampleIds) + "\n" + Settings.CellKey());
 }

@@ -71,6 +71,12 @@ public sealed record CompileRunConfig
     [Id(18)] public int? NumThreads { get; init; }
 
     /// <summary>
+    /// Hard LM limits of the optimization (calls, tokens, cost), enforced on every silo through the run's
+    /// <see cref="IRunBudgetGrain"/>; null for none. The baseline and final evaluations are not charged (as in-process).
+    /// </summary>
+    [Id(20)] public RunBudgetLimits? Budget { get; init; }
+
+    /// <summary>
     /// Why <paramref name="optimizer"/> cannot run on the cluster, or null when it can. KNNFewShot's compiled program picks
     /// its demos from the trainset on every call, so it is not a program state the shards could rebuild by value.
     /// </summary>
@@ -94,5 +100,6 @@ public sealed record CompileRunConfig
         if (NotOnCluster(Optimizer!) is { } why) throw new ArgumentException(why);
         if (NumThreads is < 1) throw new ArgumentException("NumThreads must be at least 1.");
         if (ShardSize < 1) throw new ArgumentException("ShardSize must be at least 1.");
+        Budget?.Validate();
     }
 }

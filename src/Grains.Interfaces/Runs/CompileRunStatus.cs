@@ -44,6 +44,12 @@ public sealed record CompileRunStatus
 
     /// <summary>The error of a failed run.</summary>
     [Id(6)] public string? Error { get; init; }
+
+    /// <summary>
+    /// The run's LM budget after the optimization (used calls, tokens, cost; <see cref="RunBudgetSnapshot.Exhausted"/> when
+    /// it ran out and the optimizer returned the best program within it); null when the run has no limits.
+    /// </summary>
+    [Id(20)] public RunBudgetSnapshot? Budget { get; init; }
 }
 
 /// <summary>A progress event of a run (the value form of <c>OptimizerEvent</c> plus the run's own phases).</summary>

@@ -77,6 +77,7 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
             var work = new ShardWork
             {
                 RunId = _options.RunId, CandidateHash = hash, DatasetId = DatasetId, ExampleIds = slice.Select(s => s.Id).ToList(), Settings = settings,
+                Budget = RunBudgetScope.ForShardWork(_options.RunId),
             };
             var key = GrainKeys.Shard(work.RunId, hash, work.ShardId);
             ShardKeys.Add(key);
@@ -113,11 +114,20 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
             {
                 return await _grains.GetGrain<IEvaluationShardGrain>(key).EvaluateAsync(work, cancellationToken);
             }
+            catch (RunBudgetExhaustedException ex)
+            {
+                // The run's budget refused a call on the shard's silo: the optimizer stops as it does in-process.
+                throw ex.ToBudgetExceeded();
+            }
             catch (ShardInputMissingException) when (attempt < _options.ShardAttempts && !cancellationToken.IsCancellationRequested)
             {
-                // The candidate's or dataset's state was lost (memory storage on a dead silo): store them again.
+                // The candidate's or dataset's state was lost (memory storage on a dead silo): store them again, and send the
+                // slice's examples with the retry, since while the directory recovers the shard may still reach another
+                // (empty) activation of the dataset than the one just refilled.
                 await _grains.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(_options.RunId, candidate.Hash)).SetAsync(candidate);
                 await _grains.GetGrain<IDatasetGrain>(DatasetId).AddAsync(examples.DistinctBy(e => e.Id).ToList());
+                var byId = examples.DistinctBy(e => e.Id).ToDictionary(e => e.Id, StringComparer.Ordinal);
+                work = work with { Examples = work.ExampleIds.Distinct().Select(id => byId[id]).ToList() };
             }
             catch (Exception ex) when (ClusterEvaluationException.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {

@@ -37,20 +37,21 @@ public sealed class EvaluationShardGrain(
                 ? m
                 : throw new ArgumentException($"Metric '{work.Settings.MetricName}' is not registered on this silo; register it with Metrics.Register on every silo.");
             var program = _program ??= await LoadProgramAsync(work);
-            IReadOnlyList<DatasetExample> examples;
-            try
-            {
-                examples = await GrainFactory.GetGrain<IDatasetGrain>(work.DatasetId).GetAsync(todo);
-            }
-            catch (KeyNotFoundException ex)
-            {
-                throw new ShardInputMissingException(ex.Message);
-            }
+            var examples = await ReadExamplesAsync(work, todo);
             var overrides = work.Settings.LmOverridesJson is { } json
                 ? ValueModel.ParseJson(json) as Dictionary<string, object?> ?? throw new ArgumentException("LM overrides must be a JSON object.")
                 : null;
             using var gate = new SemaphoreSlim(work.Settings.NumThreads ?? silo.NumThreads);
-            await Task.WhenAll(examples.Select(e => RunCellAsync(e, program, metric, overrides, work.Settings, gate, cancellationToken)));
+            // A budgeted run's calls reserve from its budget grain; a refusal goes back to the run's optimizer.
+            using var budget = RunBudgetScope.InstallForShard(GrainFactory, work, siloDetails.SiloAddress.ToString());
+            try
+            {
+                await Task.WhenAll(examples.Select(e => RunCellAsync(e, program, metric, overrides, work.Settings, gate, cancellationToken)));
+            }
+            catch (BudgetExceededException ex)
+            {
+                throw RunBudgetExhaustedException.From(ex);
+            }
             await FlushAsync();
         }
         return work.ExampleIds.Select(id => state.State.Cells.TryGetValue(id, out var cell) ? cell : _failed[id]).ToList();
@@ -121,6 +122,29 @@ public sealed class EvaluationShardGrain(
     {
         await _writing;
         if (_dirty) await WriteLoopAsync();
+    }
+
+    // From the dataset grain, or from the work itself when the evaluator sent the examples (a retry after they were missing).
+    private async Task<IReadOnlyList<DatasetExample>> ReadExamplesAsync(ShardWork work, List<string> todo)
+    {
+        if (work.Examples is { } sent)
+        {
+            var byId = new Dictionary<string, DatasetExample>(StringComparer.Ordinal);
+            foreach (var e in sent)
+            {
+                if (DatasetExample.Hash(e.Json) != e.Id) throw new ArgumentException($"Example id {e.Id} is not the hash of its JSON.", nameof(work));
+                byId[e.Id] = e;
+            }
+            return todo.Select(id => byId.TryGetValue(id, out var e) ? e : throw new ArgumentException($"The work's examples lack {id}.", nameof(work))).ToList();
+        }
+        try
+        {
+            return await GrainFactory.GetGrain<IDatasetGrain>(work.DatasetId).GetAsync(todo);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            throw new ShardInputMissingException(ex.Message);
+        }
     }
 
     private async Task<Module> LoadProgramAsync(ShardWork work)

@@ -182,8 +182,9 @@ public sealed partial class CompileRunGrain(
             Kind = e.Kind.ToString(), Message = e.Message, Score = e.Score, BestScore = e.BestScore, Trial = e.Trial,
             Optimizer = e.Optimizer, TotalTrials = e.TotalTrials,
         }));
-        var optimized = await optimizer.CompileAsync(student, train,
-            new CompileOptions { Evaluator = evaluator, Progress = progress }, cancellationToken);
+        var optimized = await RunBudgetScope.OptimizeAsync(GrainFactory, runId, config.Budget, siloDetails.SiloAddress.ToString(), logger,
+            () => optimizer.CompileAsync(student, train, new CompileOptions { Evaluator = evaluator, Progress = progress }, cancellationToken),
+            (used, e) => { state.State.Budget = used; AddEvent(e); });
         options.RunPhase?.Invoke(runId, "final");
         var final = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = optimized, Examples = val, Metric = metric, Phase = "final" }, cancellationToken);
         options.RunPhase?.Invoke(runId, "done");
@@ -199,6 +200,7 @@ public sealed partial class CompileRunGrain(
         OptimizedScore = state.State.OptimizedScore,
         ResultStateJson = state.State.ResultStateJson,
         Error = state.State.Error,
+        Budget = state.State.Budget,
     };
 
     private void AddEvent(RunProgressEvent e)
@@ -291,4 +293,7 @@ public sealed class CompileRunRecord
 
     /// <summary>The error of a failed run.</summary>
     public string? Error { get; set; }
+
+    /// <summary>The run's LM budget after the optimization, when it has limits.</summary>
+    public RunBudgetSnapshot? Budget { get; set; }
 }

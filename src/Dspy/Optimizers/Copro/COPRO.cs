@@ -16,7 +16,8 @@ namespace Dspy;
 /// (<c>n = breadth</c>) for the next candidates.</item>
 /// <item>The result is the highest-scoring evaluated program; equal-scored duplicates are dropped from the candidate list.</item>
 /// </list>
-/// Every evaluation goes through <see cref="CompileOptions.Evaluator"/>.
+/// Every evaluation goes through <see cref="CompileOptions.Evaluator"/>. <see cref="COPROOptions.ProposerExamples"/> (opt-in,
+/// not DSPy 3.3) also shows the first proposals some training examples, for a prompt model that does not know the task.
 /// </summary>
 public sealed class COPRO : Teleprompter
 {
@@ -31,7 +32,7 @@ public sealed class COPRO : Teleprompter
 
     /// <summary>Creates the optimizer from options.</summary>
     /// <exception cref="ArgumentException"><see cref="COPROOptions.Breadth"/> is 1 or less.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">Depth, threads, errors or parallelism below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Depth, threads, errors or parallelism below 1, or negative proposer examples.</exception>
     public COPRO(COPROOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -40,6 +41,7 @@ public sealed class COPRO : Teleprompter
         if (options.NumThreads is < 1) throw new ArgumentOutOfRangeException(nameof(options), "NumThreads must be at least 1.");
         if (options.MaxErrors is < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxErrors must be at least 1.");
         if (options.CandidateParallelism < 1) throw new ArgumentOutOfRangeException(nameof(options), "CandidateParallelism must be at least 1.");
+        if (options.ProposerExamples < 0) throw new ArgumentOutOfRangeException(nameof(options), "ProposerExamples must not be negative.");
         Options = options;
     }
 
@@ -78,11 +80,19 @@ public sealed class COPRO : Teleprompter
         // Raw (instruction, prefix) proposals per predictor: the newest ones and all so far.
         var latest = new List<List<(string Instruction, string Prefix)>>();
         var all = new List<List<(string Instruction, string Prefix)>>();
+        // Opt-in, not DSPy 3.3 (COPROOptions.ProposerExamples): the first proposals also see a seeded draw of training examples.
+        var shown = Options.ProposerExamples > 0
+            ? new PythonRandom(Options.Seed).Sample(trainset, Math.Min(Options.ProposerExamples, trainset.Count))
+            : null;
         foreach (var predictor in module.Predictors())
         {
             var signature = predictor.Signature;
-            var proposals = await ProposeAsync(promptModel, CoproSignatures.BasicGenerateInstruction, breadth - 1,
-                ("basic_instruction", signature.Instructions), cancellationToken);
+            var proposals = shown is null
+                ? await ProposeAsync(promptModel, CoproSignatures.BasicGenerateInstruction, breadth - 1, cancellationToken,
+                    ("basic_instruction", signature.Instructions))
+                : await ProposeAsync(promptModel, CoproSignatures.BasicGenerateInstructionWithExamples, breadth - 1, cancellationToken,
+                    ("basic_instruction", signature.Instructions),
+                    ("examples", string.Join("\n\n", shown.Select(e => GroundedProposer.ExampleString(signature, e)))));
             proposals.Add((signature.Instructions, signature.Fields[^1].Prefix));
             latest.Add(proposals);
             all.Add([.. proposals]);
@@ -156,8 +166,8 @@ public sealed class COPRO : Teleprompter
                 List<(string Instruction, string Prefix)> proposals;
                 try
                 {
-                    proposals = await ProposeAsync(promptModel, CoproSignatures.GenerateInstructionGivenAttempts, breadth,
-                    ("attempted_instructions", attempts), cancellationToken);
+                    proposals = await ProposeAsync(promptModel, CoproSignatures.GenerateInstructionGivenAttempts, breadth, cancellationToken,
+                        ("attempted_instructions", attempts));
                 }
                 catch (BudgetExceededException)
                 {
@@ -203,15 +213,17 @@ public sealed class COPRO : Teleprompter
         ["init_temperature"] = Options.InitTemperature,
         ["track_stats"] = Options.TrackStats,
         ["candidate_parallelism"] = (long)Options.CandidateParallelism,
+        ["proposer_examples"] = (long)Options.ProposerExamples,
+        ["seed"] = (long)Options.Seed,
     };
 
     // n completions of a proposal signature under the prompt model; each row gives (instruction, prefix).
     private async Task<List<(string Instruction, string Prefix)>> ProposeAsync(BaseLM promptModel, Signature signature, int n,
-        (string Name, object? Value) input, CancellationToken cancellationToken)
+        CancellationToken cancellationToken, params (string Name, object? Value)[] inputs)
     {
         using var _ = Settings.Context(s => s with { Lm = promptModel });
         var config = new Dictionary<string, object?>(StringComparer.Ordinal) { ["n"] = (long)n, ["temperature"] = Options.InitTemperature };
-        var prediction = await new Predict(signature, config).CallAsync(GroundedProposer.Inputs(input), cancellationToken);
+        var prediction = await new Predict(signature, config).CallAsync(GroundedProposer.Inputs(inputs), cancellationToken);
         var rows = prediction.Completions?.Rows ?? [prediction.ToDictionary()];
         return rows.Select(r => (PythonRepr.Str(r.GetValueOrDefault("proposed_instruction") ?? ""),
             PythonRepr.Str(r.GetValueOrDefault("proposed_prefix_for_output_field") ?? ""))).ToList();

@@ -12,7 +12,7 @@ internal static class InstructionOptimizerFactories
 
     /// <summary>COPRO in the registry.</summary>
     public static OptimizerFactory Copro { get; } = new("copro", [],
-        "COPRO: coordinate ascent over instructions and output prefixes (--num-candidates is the breadth, --prompt-lm)", CreateCopro);
+        "COPRO: coordinate ascent over instructions and output prefixes (--num-candidates is the breadth, --prompt-lm; --max-labeled N shows the proposer N examples, not DSPy's default)", CreateCopro);
 
     /// <summary>
     /// MIPROv2 with DSPy's defaults: <c>--auto</c> (default light), <c>--max-demos</c> (bootstrapped, default 4),
@@ -51,7 +51,9 @@ internal static class InstructionOptimizerFactories
 
     /// <summary>
     /// COPRO with DSPy's defaults: <c>--num-candidates</c> is the breadth (default 10, at least 2), <c>--prompt-lm</c>
-    /// proposes, <c>--parallel-trials</c> candidates are evaluated at once.
+    /// proposes, <c>--parallel-trials</c> candidates are evaluated at once. <c>--max-labeled N</c> (opt-in, not DSPy 3.3)
+    /// shows the first proposals N training examples drawn with <c>--seed</c> (default 0); see
+    /// <see cref="COPROOptions.ProposerExamples"/>.
     /// </summary>
     /// <exception cref="ArgumentException">An argument COPRO does not take, or an invalid value.</exception>
     public static Teleprompter CreateCopro(OptimizerArguments ctx)
@@ -60,12 +62,17 @@ internal static class InstructionOptimizerFactories
         var name = ctx.Name;
         // COPRO runs the program with the configured (task) LM; only the prompt model is its own.
         if (ctx.Auto is not null) throw new ArgumentException($"--auto does not apply to {name}.");
-        if (ctx.MaxDemos is not null || ctx.MaxLabeled is not null || ctx.MaxRounds is not null)
+        if (ctx.MaxDemos is not null || ctx.MaxRounds is not null)
         {
-            throw new ArgumentException($"--max-demos, --max-labeled and --max-rounds do not apply to {name}: it optimizes instructions, not demos.");
+            throw new ArgumentException($"--max-demos and --max-rounds do not apply to {name}: it optimizes instructions, not demos.");
         }
         if (ctx.StopAtScore is not null) throw new ArgumentException($"--stop-at-score does not apply to {name}.");
-        if (ctx.Seed is not null) throw new ArgumentException($"--seed does not apply to {name}: DSPy's COPRO draws no random numbers (its proposals vary by sampling).");
+        if (ctx.MaxLabeled is < 0) throw new ArgumentException("--max-labeled must not be negative.");
+        if (ctx.Seed is not null && ctx.MaxLabeled is null or 0)
+        {
+            throw new ArgumentException($"--seed does not apply to {name} without --max-labeled: DSPy's COPRO draws no random numbers (its proposals vary by sampling).");
+        }
+        if (ctx.Seed is < int.MinValue or > int.MaxValue) throw new ArgumentException($"--seed must fit in 32 bits for {name}.");
         if (ctx.NumCandidates is <= 1) throw new ArgumentException("--num-candidates (COPRO's breadth) must be greater than 1.");
         if (ctx.NumThreads < 1) throw new ArgumentException("--threads must be at least 1.");
         return new COPRO(new COPROOptions
@@ -75,6 +82,8 @@ internal static class InstructionOptimizerFactories
             Breadth = ctx.NumCandidates ?? 10,
             NumThreads = ctx.NumThreads,
             CandidateParallelism = Parallelism(ctx),
+            ProposerExamples = ctx.MaxLabeled ?? 0,
+            Seed = ctx.Seed is { } s ? (int)s : 0,
         });
     }
 

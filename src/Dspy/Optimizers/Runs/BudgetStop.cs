@@ -23,11 +23,14 @@ public static class BudgetStop
     {
         ArgumentNullException.ThrowIfNull(trial);
         var budget = LMBudget.Current;
+        // A budget shared by other processes (a cluster run) learns of their refusals only when it asks.
+        if (budget is not null) await budget.RefreshAsync(cancellationToken);
         var refusals = budget?.Refusals ?? 0;
         if (budget?.IsExhausted == true) return new BudgetTrial<T>(false, default, null);
         try
         {
             var result = await trial(cancellationToken);
+            if (budget is not null) await budget.RefreshAsync(cancellationToken);
             return budget is not null && budget.Refusals != refusals ? new BudgetTrial<T>(false, default, null) : new BudgetTrial<T>(true, result, null);
         }
         catch (BudgetExceededException ex)

@@ -40,7 +40,7 @@ public static class DryRun
         }
         var byModel = usage.GetTotalTokens().ToDictionary(kv => kv.Key, kv => OptimizerBudget.From(new Dictionary<string, LMUsage> { [kv.Key] = kv.Value }),
             StringComparer.Ordinal);
-        return new DryRunProjection(budget.Used, byModel, budget.IsExhausted || !completed);
+        return new DryRunProjection(budget.Used, byModel, budget.IsExhausted || !completed) { ProviderRequests = projection.ProviderRequests };
     }
 }
 
@@ -48,4 +48,12 @@ public static class DryRun
 /// <param name="Projected">The LM calls, tokens and cost of the projected run (cost null when no price is known).</param>
 /// <param name="ByModel">The same by model.</param>
 /// <param name="StoppedByBudget">True when the limits given would stop the run before it finishes.</param>
-public sealed record DryRunProjection(OptimizerBudget Projected, IReadOnlyDictionary<string, OptimizerBudget> ByModel, bool StoppedByBudget);
+public sealed record DryRunProjection(OptimizerBudget Projected, IReadOnlyDictionary<string, OptimizerBudget> ByModel, bool StoppedByBudget)
+{
+    /// <summary>
+    /// The requests the provider would receive: <see cref="OptimizerBudget.LmCalls"/> of <see cref="Projected"/> counts
+    /// calls as <see cref="LMBudget"/> does, where a request for <c>n</c> generations may count once although the LM sends
+    /// <c>n</c> requests (COPRO's proposals, Predict with <c>n</c> in its config).
+    /// </summary>
+    public long ProviderRequests { get; init; }
+}

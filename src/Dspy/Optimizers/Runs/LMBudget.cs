@@ -23,25 +23,37 @@ namespace Dspy;
 /// that honour <c>max_tokens</c> (OpenAI, the simulated LM); for others, set <see cref="PromptTokenMargin"/>. Calls are
 /// counted per LM request as in <see cref="LMUsage.Calls"/> (retries and the <c>n</c> generations of one request are one call).
 /// </para>
+/// <para>
+/// The counts live in an <see cref="ILMBudgetLedger"/>: by default in this process (<see cref="InMemoryLMBudgetLedger"/>);
+/// a cluster passes a ledger shared by every silo of a run, so one budget holds across all of them. The bounds above are
+/// computed here, so every ledger enforces the same ones. With a shared ledger, <see cref="Used"/>, <see cref="Refusals"/>
+/// and <see cref="IsExhausted"/> are as of the latest reservation, settlement or <see cref="RefreshAsync"/> of this
+/// instance (<see cref="BudgetStop"/> refreshes at each trial boundary).
+/// </para>
 /// </remarks>
 public sealed class LMBudget
 {
-    private readonly Lock _lock = new();
-    private long _calls, _promptTokens, _completionTokens, _reservedCalls, _reservedTokens;
-    private double _cost, _reservedCost;
-    private bool _costKnown;
-    private int _refusals;
-
-    /// <summary>Creates a budget with <paramref name="limits"/> (null: count only).</summary>
+    /// <summary>Creates a budget with <paramref name="limits"/> (null: count only), counted in this process.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is negative.</exception>
     public LMBudget(BudgetLimits? limits = null)
+        : this(new InMemoryLMBudgetLedger(limits))
     {
-        Limits = limits ?? BudgetLimits.None;
+    }
+
+    /// <summary>Creates a budget whose counts live in <paramref name="ledger"/> (e.g. shared by the silos of a cluster run).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A limit of the ledger is negative.</exception>
+    public LMBudget(ILMBudgetLedger ledger)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        Ledger = ledger;
         Limits.Validate();
     }
 
+    /// <summary>Where the counts live.</summary>
+    public ILMBudgetLedger Ledger { get; }
+
     /// <summary>The limits.</summary>
-    public BudgetLimits Limits { get; }
+    public BudgetLimits Limits => Ledger.Limits;
 
     /// <summary>Completion tokens reserved for a request without <c>max_tokens</c> (DSPy's former default, 4000).</summary>
     public long AssumedCompletionTokens { get; init; } = 4000;
@@ -49,17 +61,11 @@ public sealed class LMBudget
     /// <summary>Multiplies the prompt-token estimate (1.0; raise it for providers whose tokenizer counts more than o200k).</summary>
     public double PromptTokenMargin { get; init; } = 1.0;
 
-    /// <summary>What settled requests have used so far.</summary>
-    public OptimizerBudget Used
-    {
-        get
-        {
-            lock (_lock) return UsedLocked();
-        }
-    }
+    /// <summary>What settled requests have used so far (for a shared ledger: as last known, see <see cref="RefreshAsync"/>).</summary>
+    public OptimizerBudget Used => Ledger.State.Used;
 
-    /// <summary>Requests refused so far.</summary>
-    public int Refusals => Volatile.Read(ref _refusals);
+    /// <summary>Requests refused so far (for a shared ledger: by any participant, as last known).</summary>
+    public int Refusals => (int)Math.Min(int.MaxValue, Ledger.State.Refusals);
 
     /// <summary>True once a request has been refused: the run should stop at its next trial boundary.</summary>
     public bool IsExhausted => Refusals > 0;
@@ -71,12 +77,19 @@ public sealed class LMBudget
     public IDisposable Install() => Settings.Context(s => s with { Budget = this });
 
     /// <summary>
+    /// Brings <see cref="Used"/>, <see cref="Refusals"/> and <see cref="IsExhausted"/> up to date with the ledger (a no-op
+    /// for the in-process ledger; a read of the shared counts for a cluster's).
+    /// </summary>
+    public async ValueTask RefreshAsync(CancellationToken cancellationToken = default) => await Ledger.RefreshAsync(cancellationToken);
+
+    /// <summary>
     /// Reserves an upper bound of what a request of <paramref name="model"/> with <paramref name="messages"/> and the merged
     /// request <paramref name="kwargs"/> can use. LMs other than <see cref="LM"/> call this before reaching their provider.
     /// </summary>
     /// <exception cref="BudgetExceededException">The reservation would cross a limit; send nothing.</exception>
     /// <exception cref="InvalidOperationException">A cost limit is set but the model's price is unknown.</exception>
-    public BudgetReservation Reserve(string model, IReadOnlyList<ChatMessage> messages, IReadOnlyDictionary<string, object?> kwargs)
+    public ValueTask<BudgetReservation> ReserveAsync(string model, IReadOnlyList<ChatMessage> messages, IReadOnlyDictionary<string, object?> kwargs,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(messages);
@@ -96,57 +109,42 @@ public sealed class LMBudget
         if (LMPricing.CostOf(model, n * prompt, n * completion) is { } c) cost = c;
         else if (Limits.MaxCost is not null)
             throw new InvalidOperationException($"A cost limit is set but the price of '{model}' is unknown, so its cost cannot be bounded; use a call or token limit.");
-        return Reserve(model, tokens, cost);
+        return ReserveAsync(model, tokens, cost, cancellationToken);
     }
 
     /// <summary>Reserves one call with <paramref name="tokens"/> and <paramref name="cost"/> (upper bounds).</summary>
     /// <exception cref="BudgetExceededException">The reservation would cross a limit.</exception>
-    public BudgetReservation Reserve(string model, long tokens, double cost)
+    public async ValueTask<BudgetReservation> ReserveAsync(string model, long tokens, double cost, CancellationToken cancellationToken = default)
     {
-        lock (_lock)
-        {
-            string? crossed = null;
-            if (Limits.MaxCalls is { } maxCalls && _calls + _reservedCalls + 1 > maxCalls) crossed = "calls";
-            else if (Limits.MaxTokens is { } maxTokens && _promptTokens + _completionTokens + _reservedTokens + tokens > maxTokens) crossed = "tokens";
-            else if (Limits.MaxCost is { } maxCost && _cost + _reservedCost + cost > maxCost) crossed = "cost";
-            if (crossed is not null)
-            {
-                Interlocked.Increment(ref _refusals);
-                var used = UsedLocked();
-                throw new BudgetExceededException(string.Create(CultureInfo.InvariantCulture,
-                    $"LM budget exhausted: a call to {model} (up to {tokens} tokens) would cross the {crossed} limit ({Limits}); used {Describe(used)}."),
-                    Limits, used, crossed);
-            }
-            _reservedCalls++;
-            _reservedTokens += tokens;
-            _reservedCost += cost;
-            return new BudgetReservation(this, model, tokens, cost);
-        }
+        ArgumentNullException.ThrowIfNull(model);
+        var charge = new LMBudgetCharge(model, tokens, cost);
+        var grant = await Ledger.ReserveAsync(charge, cancellationToken);
+        if (grant.ReservationId is { } id) return new BudgetReservation(this, id, charge);
+        var crossed = grant.RefusedLimit ?? "budget";
+        var used = grant.State.Used;
+        throw new BudgetExceededException(string.Create(CultureInfo.InvariantCulture,
+            $"LM budget exhausted: a call to {model} (up to {tokens} tokens) would cross the {crossed} limit ({Limits}); used {Describe(used)}."),
+            Limits, used, crossed);
     }
 
-    internal void Settle(BudgetReservation reservation, LMUsage? usage)
+    // What a request is charged: its provider-reported usage; a provider that reports no usage is charged the
+    // reservation, the bound it was allowed; a failed request (null) counts as one call with no tokens.
+    internal ValueTask SettleAsync(BudgetReservation reservation, LMUsage? usage)
     {
-        lock (_lock)
+        LMBudgetSettlement settlement;
+        if (usage is null) settlement = LMBudgetSettlement.Failed;
+        else
         {
-            _reservedCalls--;
-            _reservedTokens -= reservation.Tokens;
-            _reservedCost -= reservation.Cost;
-            _calls++;
-            if (usage is null) return; // a failed request: one call, no tokens
             var reported = usage.PromptTokens + usage.CompletionTokens > 0;
-            // A provider that reports no usage is charged the reservation, the bound it was allowed.
-            _promptTokens += reported ? usage.PromptTokens : reservation.Tokens;
-            _completionTokens += reported ? usage.CompletionTokens : 0;
             var cost = usage.Cost ?? LMPricing.CostOf(reservation.Model, usage.PromptTokens, usage.CompletionTokens);
-            if (cost is { } c)
-            {
-                _cost += reported ? c : reservation.Cost;
-                _costKnown = true;
-            }
+            settlement = new LMBudgetSettlement(
+                reported ? usage.PromptTokens : reservation.Tokens,
+                reported ? usage.CompletionTokens : 0,
+                cost is { } c ? (reported ? c : reservation.Cost) : null);
         }
+        // Settled even when the caller was cancelled: the request may have reached the provider.
+        return Ledger.SettleAsync(reservation.Id, reservation.Charge, settlement, CancellationToken.None);
     }
-
-    private OptimizerBudget UsedLocked() => new(_calls, _promptTokens, _completionTokens, _costKnown ? _cost : null);
 
     /// <summary>The reservation's prompt-token bound: o200k tokens of each message's text plus 4 per message, plus 3.</summary>
     public static long EstimatePromptTokens(IReadOnlyList<ChatMessage> messages)
@@ -165,41 +163,43 @@ public sealed class LMBudget
 }
 
 /// <summary>
-/// What one request reserved from an <see cref="LMBudget"/>; settle it exactly once with <see cref="Complete"/> (the
-/// provider's usage) or <see cref="Fail"/>.
+/// What one request reserved from an <see cref="LMBudget"/>; settle it exactly once with <see cref="CompleteAsync"/> (the
+/// provider's usage) or <see cref="FailAsync"/>.
 /// </summary>
 public sealed class BudgetReservation
 {
     private readonly LMBudget _budget;
     private int _settled;
 
-    internal BudgetReservation(LMBudget budget, string model, long tokens, double cost)
+    internal BudgetReservation(LMBudget budget, string id, LMBudgetCharge charge)
     {
         _budget = budget;
-        Model = model;
-        Tokens = tokens;
-        Cost = cost;
+        Id = id;
+        Charge = charge;
     }
 
+    /// <summary>The ledger's id of the reservation.</summary>
+    public string Id { get; }
+
+    /// <summary>What was reserved.</summary>
+    public LMBudgetCharge Charge { get; }
+
     /// <summary>The model of the request.</summary>
-    public string Model { get; }
+    public string Model => Charge.Model;
 
     /// <summary>The tokens reserved.</summary>
-    public long Tokens { get; }
+    public long Tokens => Charge.Tokens;
 
     /// <summary>The cost reserved, in USD (0 when the price is unknown).</summary>
-    public double Cost { get; }
+    public double Cost => Charge.Cost;
 
     /// <summary>Settles the reservation with the provider's usage.</summary>
-    public void Complete(LMUsage usage)
+    public ValueTask CompleteAsync(LMUsage usage)
     {
         ArgumentNullException.ThrowIfNull(usage);
-        if (Interlocked.Exchange(ref _settled, 1) == 0) _budget.Settle(this, usage);
+        return Interlocked.Exchange(ref _settled, 1) == 0 ? _budget.SettleAsync(this, usage) : ValueTask.CompletedTask;
     }
 
     /// <summary>Settles the reservation of a request that failed: one call, no tokens.</summary>
-    public void Fail()
-    {
-        if (Interlocked.Exchange(ref _settled, 1) == 0) _budget.Settle(this, null);
-    }
+    public ValueTask FailAsync() => Interlocked.Exchange(ref _settled, 1) == 0 ? _budget.SettleAsync(this, null) : ValueTask.CompletedTask;
 }

@@ -9,13 +9,17 @@ public sealed class COPROSimTests(ITestOutputHelper output)
     private static Predict Student(string task) =>
         new(Signature.Parse(File.ReadAllText(Path.Combine(SampleData.SamplesDirectory, task, "signature.txt")).Trim()));
 
-    private async Task<(COPROResult Result, double Before, double After)> RunAsync(string task, string input, int threads = 4, int parallelism = 1)
+    private async Task<(COPROResult Result, double Before, double After)> RunAsync(string task, string input, int threads = 4, int parallelism = 1,
+        int proposerExamples = 8)
     {
         var trainset = SampleData.LoadExamples(task, "train", 30, input);
         var devset = SampleData.LoadExamples(task, "dev", 60, input);
         using var _ = Settings.Context(s => s with { Lm = new LM("sim", cache: false), NumThreads = threads });
         var metric = Metrics.Get("exact_match");
-        var optimizer = new COPRO(new COPROOptions { Metric = metric, TrackStats = true, CandidateParallelism = parallelism });
+        var optimizer = new COPRO(new COPROOptions
+        {
+            Metric = metric, TrackStats = true, CandidateParallelism = parallelism, ProposerExamples = proposerExamples, Seed = 1,
+        });
         var result = await optimizer.OptimizeAsync(Student(task), trainset);
         var before = (await LocalProgramEvaluator.Instance.EvaluateAsync(new ProgramEvaluationRequest { Program = Student(task), Examples = devset, Metric = metric })).Score;
         var after = (await LocalProgramEvaluator.Instance.EvaluateAsync(new ProgramEvaluationRequest { Program = result.Program, Examples = devset, Metric = metric })).Score;
@@ -24,10 +28,12 @@ public sealed class COPROSimTests(ITestOutputHelper output)
         return (result, before, after);
     }
 
-    [Fact]
-    public async Task Copro_beats_the_unoptimized_program_on_sim_arithmetic()
+    [Theory]
+    [InlineData("arithmetic", "question")]
+    [InlineData("intent", "text")]
+    public async Task Copro_with_proposer_examples_beats_the_unoptimized_program_on_sim(string task, string input)
     {
-        var (result, before, after) = await RunAsync("arithmetic", "question");
+        var (result, before, after) = await RunAsync(task, input);
         Assert.True(after > before, $"after {after} should beat before {before}");
         // breadth 10 candidates per depth, 3 depths, one predictor: 30 evaluations (DSPy's total_calls).
         Assert.Equal(30, result.TotalCalls);
@@ -35,13 +41,12 @@ public sealed class COPROSimTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Copro_on_sim_intent_cannot_improve_but_never_returns_a_worse_program_on_its_trainset()
+    public async Task Dspy_copro_shows_no_examples_so_the_simulator_proposes_nothing_new_and_the_program_is_unchanged()
     {
-        // COPRO's proposer sees only the instruction (no examples, no labels), so the simulator has nothing to write rules
-        // from for intent: its proposals differ only in generic arithmetic hints, which do not apply (docs/sim.md).
-        var (result, before, after) = await RunAsync("intent", "text");
-        var original = result.CandidatePrograms.Single(c => c.Depth == 0 && c.Instruction == "Given the fields `text`, produce the fields `label`." && c.Prefix == "Label:");
-        Assert.True(result.CandidatePrograms[0].Score >= original.Score);
+        // DSPy's COPRO shows its prompt model the instruction only (and later the attempts with their scores): the simulator
+        // knows no task, so every proposal repeats the instruction and the original program wins (docs/sim.md).
+        var (result, before, after) = await RunAsync("intent", "text", proposerExamples: 0);
+        Assert.All(result.CandidatePrograms, c => Assert.Equal("Given the fields `text`, produce the fields `label`.", c.Instruction));
         Assert.Equal(before, after);
     }
 

@@ -60,12 +60,18 @@ public sealed class OptimizerRegistryTests
         var copro = Assert.IsType<COPRO>(OptimizerRegistry.Create(Args("copro") with { NumThreads = 3, NumCandidates = 5, PromptLm = Prompt, Parallelism = 2 }));
         Assert.Equal((5, 3, 1.4, 2), (copro.Options.Breadth, copro.Options.Depth, copro.Options.InitTemperature, copro.Options.CandidateParallelism));
         Assert.Same(Prompt, copro.Options.PromptModel);
-        Assert.StartsWith("--max-demos, --max-labeled and --max-rounds do not apply to copro",
+        Assert.Equal(0, copro.Options.ProposerExamples);
+        Assert.StartsWith("--max-demos and --max-rounds do not apply to copro",
             Assert.Throws<ArgumentException>(() => OptimizerRegistry.Create(Args("copro") with { MaxDemos = 2 })).Message, StringComparison.Ordinal);
         Assert.Equal("--num-candidates (COPRO's breadth) must be greater than 1.",
             Assert.Throws<ArgumentException>(() => OptimizerRegistry.Create(Args("copro") with { NumCandidates = 1 })).Message);
-        Assert.StartsWith("--seed does not apply to copro",
+        Assert.StartsWith("--seed does not apply to copro without --max-labeled",
             Assert.Throws<ArgumentException>(() => OptimizerRegistry.Create(Args("copro") with { Seed = 1 })).Message, StringComparison.Ordinal);
+        Assert.Equal("--max-labeled must not be negative.",
+            Assert.Throws<ArgumentException>(() => OptimizerRegistry.Create(Args("copro") with { MaxLabeled = -1 })).Message);
+        // Opt-in, not DSPy 3.3: the first proposals see --max-labeled training examples drawn with --seed.
+        var shown = Assert.IsType<COPRO>(OptimizerRegistry.Create(Args("copro") with { MaxLabeled = 8, Seed = 7 }));
+        Assert.Equal((8, 7), (shown.Options.ProposerExamples, shown.Options.Seed));
     }
 
     [Theory]
