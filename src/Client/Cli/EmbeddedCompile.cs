@@ -27,6 +27,9 @@ internal sealed record EmbeddedCompileRequest
     public string? ValPath { get; init; }
     public required string MetricName { get; init; }
     public required string Model { get; init; }
+
+    /// <summary><c>--max-calls</c>, <c>--max-tokens</c>, <c>--max-cost</c>: the run's cluster budget (<see cref="CompileRunConfig.Budget"/>).</summary>
+    public required BudgetLimits Limits { get; init; }
     public required string OutPath { get; init; }
     public bool Json { get; init; }
 }
@@ -80,19 +83,31 @@ internal static class EmbeddedCompile
             Parallelism = args.Parallelism,
             PromptModel = request.PromptModel,
             NumThreads = args.NumThreads,
+            // One shard per evaluation: on one silo more shards buy nothing, and --threads stays the number of LM calls in
+            // flight, as in-process (so a killed compile loses at most that many, and a provider sees the same concurrency).
+            ShardSize = request.Trainset.Count + request.Valset.Count,
+            Budget = request.Limits.IsLimited ? RunBudgetLimits.From(request.Limits) : null,
         });
 
-        var progress = new OptimizerProgressWriter(Console.Error, !Console.IsErrorRedirected);
+        var progress = new OptimizerProgressWriter(Console.Error, !Console.IsErrorRedirected, request.Limits);
         var status = await client.WaitAsync(runId, e =>
         {
             if (ToOptimizerEvent(e, phases.CompileSoFar()) is { } optimizerEvent) progress.Report(optimizerEvent);
         }, PollInterval, cancellationToken);
+        if (status.State == CompileRunState.Failed && status.Budget is { Exhausted: true })
+        {
+            throw new CliException($"the LM budget ran out before the optimizer had a program to return: {FirstLine(status.Error ?? "")}", ExitCodes.Failure);
+        }
         if (status.State != CompileRunState.Completed || status.ResultStateJson is null || status.BaselineScore is not { } before || status.OptimizedScore is not { } after)
         {
             throw new CliException($"the compile run {status.State.ToString().ToLowerInvariant()}{(status.Error is null ? "" : ": " + FirstLine(status.Error))}",
                 ExitCodes.Failure);
         }
 
+        if (status.Budget is { Exhausted: true })
+        {
+            await Console.Error.WriteLineAsync($"note: the LM budget ({request.Limits}) ran out; {request.Optimizer.Name} returned the best program found within it.");
+        }
         var optimized = spec.Build(status.ResultStateJson);
         await optimized.SaveAsync(request.OutPath, cancellationToken);
         new CompileSummary
@@ -110,8 +125,10 @@ internal static class EmbeddedCompile
             BeforeCalls = phases.Between("baseline", "compile").LmCalls,
             CompileCalls = phases.Between("compile", "final").LmCalls,
             AfterCalls = phases.Between("final", "done").LmCalls,
-            Limits = new BudgetLimits(),
-            Used = phases.Between("compile", "final"),
+            Limits = request.Limits,
+            // Under limits, the run budget's own count (what it charged); without, the compile phase's calls.
+            Used = status.Budget?.Used ?? phases.Between("compile", "final"),
+            Exhausted = status.Budget?.Exhausted ?? false,
             Run = request.Run,
             Optimized = optimized,
             OutPath = request.OutPath,

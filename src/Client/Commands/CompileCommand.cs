@@ -58,7 +58,7 @@ internal static class CompileCommand
 
         var command = new Command("compile", "Optimize the program with a DSPy optimizer, compare scores before and after, and save it. "
             + "The compile runs on an embedded in-process Orleans silo, through the grains a cluster runs (--cluster: on a running cluster); "
-            + "--dry-run, --max-calls/--max-tokens/--max-cost, knn-fewshot, bootstrap-finetune and better-together run in-process without a silo.")
+            + "--dry-run, knn-fewshot, bootstrap-finetune and better-together run in-process without a silo.")
         {
             signature, module, programFile, train, val, metric, optimizer, seed, maxDemos, maxLabeled, maxRounds, numCandidates, stopAtScore, auto,
             parallelTrials, promptLm, maxCalls, maxTokens, maxCost, dryRun, runDir, threads, lm, apiBase, output, json, cluster,
@@ -148,14 +148,14 @@ internal static class CompileCommand
             var promptLanguageModel = promptModel is null ? null : CreatePromptLm(promptModel, api, run?.Cache);
             var teleprompter = chosen.Create(context with { TaskLm = languageModel, PromptLm = promptLanguageModel });
 
-            if (RunsOnEmbeddedSilo(chosen.Name, isDryRun, limits))
+            if (RunsOnEmbeddedSilo(chosen.Name, isDryRun))
             {
                 return await EmbeddedCompile.RunAsync(new EmbeddedCompileRequest
                 {
                     Optimizer = chosen, Teleprompter = teleprompter, Arguments = arguments, Lm = languageModel,
                     LmFactory = m => CreatePromptLm(m, api, run?.Cache), PromptModel = promptModel, Run = run, SignatureText = parse.GetRequiredValue(signature),
                     Module = moduleName, Program = program, ProgramPath = programPath, Trainset = trainset, Valset = valset, ValPath = valPath,
-                    MetricName = metricName, Model = model, OutPath = outPath!, Json = parse.GetValue(json),
+                    MetricName = metricName, Model = model, Limits = limits, OutPath = outPath!, Json = parse.GetValue(json),
                 }, ct);
             }
 
@@ -213,11 +213,11 @@ internal static class CompileCommand
     // traced on programs the shards rebuild, so no trace would match (the run fails with "no trace was kept").
     private static readonly string[] TracingOptimizers = ["bootstrap-finetune", "better-together"];
 
-    // DESIGN s6: a compile runs on the embedded silo, through the same grains as on a cluster, unless it needs what only
-    // the in-process path has: a dry run (the library's projection), an LM budget (per-process limits), knn-fewshot
-    // (whose program the silo cannot rebuild from a saved state), or fine-tuning on the student's traces.
-    private static bool RunsOnEmbeddedSilo(string optimizer, bool dryRun, BudgetLimits limits) =>
-        !dryRun && !limits.IsLimited && CompileRunConfig.NotOnCluster(optimizer) is null && !TracingOptimizers.Contains(optimizer)
+    // DESIGN s6: a compile runs on the embedded silo, through the same grains as on a cluster (an LM budget is the run's
+    // cluster budget there), unless it needs what only the in-process path has: a dry run (the library's projection),
+    // knn-fewshot (whose program the silo cannot rebuild from a saved state), or fine-tuning on the student's traces.
+    private static bool RunsOnEmbeddedSilo(string optimizer, bool dryRun) =>
+        !dryRun && CompileRunConfig.NotOnCluster(optimizer) is null && !TracingOptimizers.Contains(optimizer)
         && Environment.GetEnvironmentVariable(InProcessVariable) != "1";
 
     private static BudgetLimits ParseLimits(long? maxCalls, long? maxTokens, double? maxCost)

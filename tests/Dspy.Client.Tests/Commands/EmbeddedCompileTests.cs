@@ -99,13 +99,32 @@ public sealed class EmbeddedCompileTests : IDisposable
 
     [Theory]
     [InlineData("knn-fewshot", "--max-demos", "2")]
-    [InlineData("labeled-fewshot", "--max-calls", "100")]
-    public async Task Knn_fewshot_and_budgeted_compiles_run_in_process(string optimizer, string option, string value)
+    [InlineData("labeled-fewshot", "--dry-run", null)]
+    public async Task Knn_fewshot_and_dry_runs_run_in_process(string optimizer, string option, string? value)
     {
-        var result = await CliProcess.RunAsync(Compile(optimizer, Path.Combine(_dir, "in-process.json"), "--lm", "sim", option, value, "--json"));
+        var result = await CliProcess.RunAsync(Compile(optimizer, Path.Combine(_dir, "in-process.json"), ["--lm", "sim", option, .. value is null ? [] : new[] { value }, "--json"]));
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var summary = JsonDocument.Parse(result.Stdout);
-        Assert.Equal("in-process", summary.RootElement.GetProperty("silo").GetString());
+        if (option == "--dry-run") Assert.True(summary.RootElement.GetProperty("dry_run").GetBoolean());
+        else Assert.Equal("in-process", summary.RootElement.GetProperty("silo").GetString());
+    }
+
+    [Fact]
+    public async Task A_call_budget_is_the_runs_budget_on_the_embedded_silo()
+    {
+        var output = Path.Combine(_dir, "budget.json");
+        var result = await CliProcess.RunAsync(Compile("random-search", output, "--lm", "sim", "--num-candidates", "4", "--max-labeled", "8", "--max-calls", "60", "--json"));
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var summary = JsonDocument.Parse(result.Stdout);
+        Assert.Equal("embedded", summary.RootElement.GetProperty("silo").GetString());
+        var budget = summary.RootElement.GetProperty("budget");
+        Assert.Equal(60, budget.GetProperty("max_calls").GetInt64());
+        Assert.InRange(budget.GetProperty("calls").GetInt64(), 1, 60);
+        Assert.InRange(summary.RootElement.GetProperty("lm_calls").GetProperty("compile").GetInt64(), 1, 60);
+        Assert.True(budget.GetProperty("exhausted").GetBoolean());
+        Assert.Contains("returned the best program found within it", result.Stderr, StringComparison.Ordinal);
+        Assert.True(File.Exists(output));
     }
 }
