@@ -1,14 +1,16 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 
 namespace Dspy;
 
 /// <summary>
-/// DSPy's two-level LM response cache (<c>dspy.cache</c>): an in-memory LRU in front of a disk cache. Keys are the
-/// SHA-256 of the request in canonical JSON (<see cref="ComputeKey"/>). Lookups return a copy marked
-/// <see cref="LMResponse.CacheHit"/> with empty usage, so cache hits never count towards usage or cost.
+/// DSPy's two-level LM response cache (<c>dspy.cache</c>): an in-memory LRU in front of a persistent store, by default a
+/// disk cache (<see cref="DiskCache"/>); any <see cref="ILMCacheStore"/> may take its place (a cluster shares one in table
+/// and blob storage). Keys are the SHA-256 of the request in canonical JSON (<see cref="ComputeKey"/>). Lookups return a
+/// copy marked <see cref="LMResponse.CacheHit"/> with empty usage, so cache hits never count towards usage or cost.
 /// The process-wide instance is <see cref="Current"/>; <see cref="Configure"/> replaces it (DSPy's <c>configure_cache</c>).
 /// </summary>
-public sealed class Cache
+public sealed partial class Cache
 {
     /// <summary>Request keys never part of a cache key (credentials and endpoints), as in DSPy.</summary>
     public static readonly IReadOnlySet<string> IgnoredKeys = new HashSet<string>(StringComparer.Ordinal) { "api_key", "api_base", "base_url" };
@@ -23,17 +25,26 @@ public sealed class Cache
     private static Cache? s_current;
 
     private readonly MemoryLruCache<LMResponse>? _memory;
-    private readonly DiskCache? _disk;
+    private readonly ILMCacheStore? _store;
 
     /// <summary>Creates a cache; either level may be disabled.</summary>
     public Cache(bool enableDiskCache, bool enableMemoryCache, string? diskCacheDir = null, long diskSizeLimitBytes = DefaultDiskSizeLimitBytes,
         long memoryMaxEntries = DefaultMemoryMaxEntries)
+        : this(enableDiskCache ? new DiskCache(diskCacheDir ?? DefaultDiskCacheDir, diskSizeLimitBytes) : null, enableMemoryCache, memoryMaxEntries)
+    {
+    }
+
+    /// <summary>
+    /// Creates a cache whose persistent level is <paramref name="store"/> (null: memory only), with DSPy's memory LRU in
+    /// front of it when <paramref name="enableMemoryCache"/> is set.
+    /// </summary>
+    public Cache(ILMCacheStore? store, bool enableMemoryCache = true, long memoryMaxEntries = DefaultMemoryMaxEntries)
     {
         if (memoryMaxEntries <= 0)
             throw new ArgumentOutOfRangeException(nameof(memoryMaxEntries), memoryMaxEntries,
                 $"`memory_max_entries` must be a positive number, but received {memoryMaxEntries.ToString(CultureInfo.InvariantCulture)}");
         if (enableMemoryCache) _memory = new MemoryLruCache<LMResponse>(memoryMaxEntries);
-        if (enableDiskCache) _disk = new DiskCache(diskCacheDir ?? DefaultDiskCacheDir, diskSizeLimitBytes);
+        _store = store;
     }
 
     /// <summary>The process-wide cache used by every <c>LM</c> that has no cache of its own.</summary>
@@ -54,11 +65,17 @@ public sealed class Cache
     /// <summary>True if the memory level is on.</summary>
     public bool MemoryEnabled => _memory is not null;
 
-    /// <summary>True if the disk level is on.</summary>
-    public bool DiskEnabled => _disk is not null;
+    /// <summary>True if the persistent level is the disk cache.</summary>
+    public bool DiskEnabled => _store is DiskCache;
 
-    /// <summary>The disk level, if enabled.</summary>
-    public DiskCache? Disk => _disk;
+    /// <summary>The disk level, if the persistent level is a <see cref="DiskCache"/>.</summary>
+    public DiskCache? Disk => _store as DiskCache;
+
+    /// <summary>The persistent level (disk or shared), if any.</summary>
+    public ILMCacheStore? Store => _store;
+
+    /// <summary>Where failures of the persistent level are logged (they never fail a call: a failed read is a miss).</summary>
+    public ILogger Logger { get; init; } = DspyLogging.CreateLogger(typeof(Cache));
 
     /// <summary>Number of entries in memory.</summary>
     public int MemoryCount => _memory?.Count ?? 0;
@@ -99,51 +116,86 @@ public sealed class Cache
         return CanonicalJson.Sha256Hex(filtered);
     }
 
-    /// <summary>Looks up <paramref name="key"/>: memory first, then disk (a disk hit is copied into memory). Null on a miss.</summary>
+    /// <summary>
+    /// Looks up <paramref name="key"/>: memory first, then the persistent level (a hit there is copied into memory). Null on
+    /// a miss. Blocks on a remote store; callers that can await use <see cref="GetAsync"/>.
+    /// </summary>
     public LMResponse? Get(string key)
     {
-        ArgumentException.ThrowIfNullOrEmpty(key);
-        if (_memory is null && _disk is null) return null;
-        if (_memory is not null && _memory.TryGet(key, out var hit)) return AsHit(hit);
-        if (_disk?.Get(key) is { } text)
-        {
-            LMResponse stored;
-            try
-            {
-                stored = LMResponseJson.Deserialize(text);
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                return null;
-            }
-            _memory?.Set(key, stored);
-            return AsHit(stored);
-        }
-        return null;
+        var pending = GetAsync(key);
+        return pending.IsCompleted ? pending.GetAwaiter().GetResult() : pending.AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>Stores <paramref name="response"/> (as a real, non-hit response) in both levels; disk errors are swallowed as in DSPy.</summary>
+    /// <summary>
+    /// Looks up <paramref name="key"/>: memory first, then the persistent level (a hit there is copied into memory). Null on
+    /// a miss; a missing, corrupted or unreadable entry, or a failing store, is a miss too.
+    /// </summary>
+    public async ValueTask<LMResponse?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (_memory is not null && _memory.TryGet(key, out var hit)) return AsHit(hit);
+        if (_store is null) return null;
+        string? text;
+        try
+        {
+            text = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // DSPy: the cache never fails a call; the request goes to the provider instead.
+            StoreReadFailed(Logger, key, e);
+            return null;
+        }
+        if (text is null) return null;
+        LMResponse stored;
+        try
+        {
+            stored = LMResponseJson.Deserialize(text);
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or InvalidCastException)
+        {
+            CorruptedEntry(Logger, key, e);
+            return null;
+        }
+        _memory?.Set(key, stored);
+        return AsHit(stored);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="response"/> (as a real, non-hit response) in both levels; persistent-level errors are swallowed
+    /// as in DSPy. Blocks on a remote store; callers that can await use <see cref="PutAsync"/>.
+    /// </summary>
     public void Put(string key, LMResponse response)
+    {
+        var pending = PutAsync(key, response);
+        if (pending.IsCompleted) pending.GetAwaiter().GetResult();
+        else pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Stores <paramref name="response"/> (as a real, non-hit response) in both levels; persistent-level errors are logged and swallowed.</summary>
+    public async ValueTask PutAsync(string key, LMResponse response, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(response);
         var stored = response with { CacheHit = false };
         _memory?.Set(key, stored);
-        if (_disk is null) return;
+        if (_store is null) return;
         try
         {
-            _disk.Put(key, LMResponseJson.Serialize(stored));
+            await _store.PutAsync(key, LMResponseJson.Serialize(stored), cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // A full or read-only disk must not fail the LM call; the memory level still has the entry.
+            throw;
         }
-        catch (UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // A full disk or an unreachable store must not fail the LM call; the memory level still has the entry.
+            StoreWriteFailed(Logger, key, e);
         }
     }
 
@@ -165,4 +217,13 @@ public sealed class Cache
             return new Cache(false, true, null, DefaultDiskSizeLimitBytes, DefaultMemoryMaxEntries);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "LM cache store read of {Key} failed; treating it as a miss.")]
+    private static partial void StoreReadFailed(ILogger logger, string key, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "LM cache store write of {Key} failed; the entry stays in memory only.")]
+    private static partial void StoreWriteFailed(ILogger logger, string key, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "LM cache entry {Key} is corrupted; treating it as a miss (the next response replaces it).")]
+    private static partial void CorruptedEntry(ILogger logger, string key, Exception exception);
 }

@@ -8,7 +8,7 @@ namespace Dspy;
 /// concurrent writer never leaves a half-written entry. When the total size exceeds the limit, the oldest stored entries
 /// are deleted first (DSPy's diskcache default, "least recently stored") until 90% of the limit is used.
 /// </summary>
-public sealed class DiskCache
+public sealed class DiskCache : ILMCacheStore
 {
     private readonly Lock _sizeLock = new();
     private long _totalBytes = -1;
@@ -91,6 +91,16 @@ public sealed class DiskCache
             _totalBytes += bytes.Length - replaced;
             if (_totalBytes > SizeLimitBytes) Evict();
         }
+    }
+
+    /// <inheritdoc/>
+    ValueTask<string?> ILMCacheStore.GetAsync(string key, CancellationToken cancellationToken) => ValueTask.FromResult(Get(key));
+
+    /// <inheritdoc/>
+    ValueTask ILMCacheStore.PutAsync(string key, string entry, CancellationToken cancellationToken)
+    {
+        Put(key, entry);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Deletes every entry.</summary>

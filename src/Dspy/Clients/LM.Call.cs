@@ -73,7 +73,7 @@ public sealed partial class LM
             var settings = Settings.Current;
             // A dry run must neither read nor fill the real cache: its answers are simulated.
             var store = useCache && key is not null ? settings.Projection?.Cache ?? CacheStore ?? Dspy.Cache.Current : null;
-            var response = store?.Get(key!);
+            var response = store is null ? null : await store.GetAsync(key!, cancellationToken);
             if (response is null)
             {
                 // The hard budget (invariant 3): reserve an upper bound before the provider is called, settle with the usage.
@@ -88,7 +88,8 @@ public sealed partial class LM
                     throw;
                 }
                 if (reservation is not null) await reservation.CompleteAsync(response.Usage);
-                store?.Put(key!, response);
+                // Not cancellable: the response is paid for, and a shared store keeps it for every other process too.
+                if (store is not null) await store.PutAsync(key!, response, CancellationToken.None);
                 if (Settings.Current.UsageTracker is { } tracker) tracker.Add(Model, response.Usage);
             }
             LMTelemetry.Complete(activity, response);

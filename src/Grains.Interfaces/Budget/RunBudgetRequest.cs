@@ -1,6 +1,6 @@
 namespace Dspy.Grains;
 
-/// <summary>A reservation asked of a run's budget grain: one call with an upper bound of tokens and cost.</summary>
+/// <summary>A reservation asked of a run's budget grain: its calls (the request's <c>n</c>) with an upper bound of tokens and cost.</summary>
 [GenerateSerializer, Immutable, Alias("dspy.RunBudgetRequest")]
 public sealed record RunBudgetRequest
 {
@@ -25,6 +25,9 @@ public sealed record RunBudgetRequest
     /// </summary>
     [Id(5)] public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Provider requests the call makes (a request for <c>n</c> generations is <c>n</c>).</summary>
+    [Id(6)] public long Calls { get; init; } = 1;
+
     /// <summary>Checks the request.</summary>
     /// <exception cref="ArgumentException">A value is missing or out of range.</exception>
     public void Validate()
@@ -32,6 +35,7 @@ public sealed record RunBudgetRequest
         ArgumentNullException.ThrowIfNull(Limits);
         Limits.Validate();
         ArgumentException.ThrowIfNullOrEmpty(Model);
+        if (Calls < 1) throw new ArgumentOutOfRangeException(nameof(Calls), Calls, "A reservation holds at least one call.");
         if (Tokens < 0) throw new ArgumentOutOfRangeException(nameof(Tokens), Tokens, "Reserved tokens must not be negative.");
         if (!double.IsFinite(Cost) || Cost < 0) throw new ArgumentOutOfRangeException(nameof(Cost), Cost, "Reserved cost must be a finite, non-negative number of USD.");
         if (Lease <= TimeSpan.Zero || Lease > TimeSpan.FromDays(1)) throw new ArgumentOutOfRangeException(nameof(Lease), Lease, "The lease must be positive and at most one day.");

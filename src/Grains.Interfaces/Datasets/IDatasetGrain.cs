@@ -1,8 +1,11 @@
+using Orleans.Concurrency;
+
 namespace Dspy.Grains;
 
 /// <summary>
 /// A dataset (key: dataset id): examples by id, registered once by the client and read by the shard grains, so
-/// evaluation messages carry example ids instead of examples. Persisted.
+/// evaluation messages carry example ids instead of examples. Persisted; a large dataset in Azure mode is stored as
+/// shards in blob storage. Reads interleave with each other (never with <see cref="AddAsync"/>).
 /// </summary>
 [Alias("dspy.IDatasetGrain")]
 public interface IDatasetGrain : IGrainWithStringKey
@@ -13,14 +16,18 @@ public interface IDatasetGrain : IGrainWithStringKey
 
     /// <summary>The examples with these ids, in the order asked.</summary>
     /// <exception cref="KeyNotFoundException">An id is not in the dataset.</exception>
-    [Alias("Get")]
+    [Alias("Get"), ReadOnly]
     Task<IReadOnlyList<DatasetExample>> GetAsync(IReadOnlyList<string> ids);
 
     /// <summary>Which of these ids the dataset lacks.</summary>
-    [Alias("Missing")]
+    [Alias("Missing"), ReadOnly]
     Task<IReadOnlyList<string>> MissingAsync(IReadOnlyList<string> ids);
 
     /// <summary>The number of examples.</summary>
-    [Alias("Count")]
+    [Alias("Count"), ReadOnly]
     Task<int> CountAsync();
+
+    /// <summary>Where the examples are stored (in the grain's state, or in shard blobs).</summary>
+    [Alias("GetStorageInfo"), ReadOnly]
+    Task<DatasetStorageInfo> GetStorageInfoAsync();
 }

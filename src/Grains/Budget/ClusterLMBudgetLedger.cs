@@ -92,7 +92,7 @@ public sealed partial class ClusterLMBudgetLedger : ILMBudgetLedger
         cancellationToken.ThrowIfCancellationRequested();
         var grant = await _grain.ReserveAsync(new RunBudgetRequest
         {
-            Limits = RunLimits, Model = charge.Model, Tokens = charge.Tokens, Cost = charge.Cost, Holder = _holder, Lease = Lease,
+            Limits = RunLimits, Model = charge.Model, Tokens = charge.Tokens, Cost = charge.Cost, Calls = charge.Calls, Holder = _holder, Lease = Lease,
         });
         lock (_lock) Observe(grant.Snapshot);
         return new LMBudgetGrant(grant.ReservationId, grant.RefusedLimit, State);

@@ -51,7 +51,7 @@ public sealed partial class RunBudgetGrain(
             _version++;
         }
         ExpireLapsed();
-        var charge = new LMBudgetCharge(request.Model, request.Tokens, request.Cost);
+        var charge = new LMBudgetCharge(request.Model, request.Tokens, request.Cost, request.Calls);
         var crossed = _counts.WouldCross(_limits.ToBudgetLimits(), charge);
         string? id = null;
         if (crossed is not null)
@@ -63,7 +63,7 @@ public sealed partial class RunBudgetGrain(
             id = (++_lastReservation).ToString(CultureInfo.InvariantCulture);
             _open[id] = new RunBudgetHold
             {
-                Id = id, Model = request.Model, Tokens = request.Tokens, Cost = request.Cost, Holder = request.Holder,
+                Id = id, Model = request.Model, Tokens = request.Tokens, Cost = request.Cost, Calls = request.Calls, Holder = request.Holder,
                 ExpiresAt = _time.GetUtcNow() + request.Lease,
             };
             _counts = _counts.WithReservation(charge);
@@ -119,7 +119,7 @@ public sealed partial class RunBudgetGrain(
         }
     }
 
-    private static LMBudgetCharge Charge(RunBudgetHold hold) => new(hold.Model, hold.Tokens, hold.Cost);
+    private static LMBudgetCharge Charge(RunBudgetHold hold) => new(hold.Model, hold.Tokens, hold.Cost, Math.Max(1, hold.Calls));
 
     private RunBudgetSnapshot Snapshot() => new()
     {

@@ -54,4 +54,7 @@ public sealed class RunBudgetHold
 
     /// <summary>When it is charged at its bound unless settled before.</summary>
     public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>Provider requests held (the request's <c>n</c>; 0 in records written before it was kept, read as 1).</summary>
+    public long Calls { get; set; }
 }

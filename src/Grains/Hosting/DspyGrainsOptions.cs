@@ -11,7 +11,7 @@ public enum GrainStateStore
 }
 
 /// <summary>Options of the grains on a silo (<see cref="DspySiloBuilderExtensions.AddDspyGrains"/>).</summary>
-public sealed class DspyGrainsOptions
+public sealed partial class DspyGrainsOptions
 {
     /// <summary>Where grain state and reminders are kept.</summary>
     public GrainStateStore Store { get; set; } = GrainStateStore.Memory;
@@ -113,5 +113,6 @@ public sealed class DspyGrainsOptions
             throw new ArgumentException($"Dspy:Grains endpoint limits: {ex.Message}", ex);
         }
         if (NumThreads < 1) throw new ArgumentException($"Dspy:Grains:NumThreads must be at least 1, not {NumThreads}.");
+        ValidateStorage();
     }
 }

@@ -39,6 +39,7 @@ public static class DspySiloBuilderExtensions
                 o.TableServiceClient = tables;
                 o.TableName = options.GrainStateTable + "Reminders";
             });
+            silo.Services.AddDspyAzureStorage(options, tables);
         }
         else
         {
@@ -61,15 +62,16 @@ public static class DspySiloBuilderExtensions
     }
 
     // The silo's LM pipeline: the provider's client, wrapped in the gateway's permit client when the endpoint has limits.
-    // DSPy's request cache sits in the LM, outside the limiter, so cache hits cost no quota.
+    // DSPy's request cache sits in the LM, outside the limiter, so cache hits cost no quota; in Azure mode it is shared by all silos.
     // Other models of the same silo (prompt LMs) share the base URL and credential, and get their own broker key.
     private static LM CreateLm(DspyGrainsOptions options, string model, IServiceProvider services)
     {
-        var plain = new LM(model, cache: options.LmCache, apiKey: options.LmApiKey, apiBase: options.LmApiBase);
+        var cache = SharedStorage.LmCacheOf(options, services);
+        var plain = new LM(model, cache: options.LmCache, apiKey: options.LmApiKey, apiBase: options.LmApiBase) { CacheStore = cache };
         if (options.EndpointLimits is not { } limits) return plain;
         var key = model == options.LmModel && options.LmEndpointKey is { } configured ? configured : $"{model}@{options.LmApiBase ?? "default"}";
         var silo = services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString();
         var gateway = new LmGatewayChatClient(plain.ChatClient, services.GetRequiredService<IGrainFactory>(), key, limits, silo);
-        return new LM(model, gateway, cache: options.LmCache, capabilities: plain.Capabilities);
+        return new LM(model, gateway, cache: options.LmCache, capabilities: plain.Capabilities) { CacheStore = cache };
     }
 }

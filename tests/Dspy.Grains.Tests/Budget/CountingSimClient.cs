@@ -21,10 +21,9 @@ internal sealed class CountingSimClient(SimOptions? options = null) : IChatClien
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _requests);
-        // The n generations of one LM request reach the client as n requests (choice_index 0..n-1) and are one call to a
-        // budget, as LMBudget counts them (LMUsage.Calls); the extra generations are not counted here either.
-        var extraGeneration = options?.AdditionalProperties?.TryGetValue("choice_index", out var choice) == true && choice is long and > 0;
-        if (LMBudget.Current is not null && !extraGeneration)
+        // The n generations of one LM request reach the client as n requests (choice_index 0..n-1), and a budget counts
+        // n calls for it, so every request sent under a budget is counted.
+        if (LMBudget.Current is not null)
         {
             Interlocked.Increment(ref _budgeted);
             if (messages.Any(m => m.Text.Contains("You are an instruction optimizer", StringComparison.Ordinal))) Interlocked.Increment(ref _budgetedProposals);

@@ -21,7 +21,8 @@ namespace Dspy;
 /// <para>
 /// The token bound holds for providers whose tokenizer does not count more than o200k plus the per-message allowance and
 /// that honour <c>max_tokens</c> (OpenAI, the simulated LM); for others, set <see cref="PromptTokenMargin"/>. Calls are
-/// counted per LM request as in <see cref="LMUsage.Calls"/> (retries and the <c>n</c> generations of one request are one call).
+/// counted per provider request: a request for <c>n</c> generations is <c>n</c> calls (the LM sends, and the provider
+/// bills and rate-limits, one request per generation); retries of one request are not counted again.
 /// </para>
 /// <para>
 /// The counts live in an <see cref="ILMBudgetLedger"/>: by default in this process (<see cref="InMemoryLMBudgetLedger"/>);
@@ -109,21 +110,28 @@ public sealed class LMBudget
         if (LMPricing.CostOf(model, n * prompt, n * completion) is { } c) cost = c;
         else if (Limits.MaxCost is not null)
             throw new InvalidOperationException($"A cost limit is set but the price of '{model}' is unknown, so its cost cannot be bounded; use a call or token limit.");
-        return ReserveAsync(model, tokens, cost, cancellationToken);
+        return ReserveAsync(model, tokens, cost, n, cancellationToken);
     }
 
     /// <summary>Reserves one call with <paramref name="tokens"/> and <paramref name="cost"/> (upper bounds).</summary>
     /// <exception cref="BudgetExceededException">The reservation would cross a limit.</exception>
-    public async ValueTask<BudgetReservation> ReserveAsync(string model, long tokens, double cost, CancellationToken cancellationToken = default)
+    public ValueTask<BudgetReservation> ReserveAsync(string model, long tokens, double cost, CancellationToken cancellationToken = default) =>
+        ReserveAsync(model, tokens, cost, 1, cancellationToken);
+
+    /// <summary>Reserves <paramref name="calls"/> provider requests with <paramref name="tokens"/> and <paramref name="cost"/> in all (upper bounds).</summary>
+    /// <exception cref="BudgetExceededException">The reservation would cross a limit.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="calls"/> is below 1.</exception>
+    public async ValueTask<BudgetReservation> ReserveAsync(string model, long tokens, double cost, long calls, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var charge = new LMBudgetCharge(model, tokens, cost);
+        ArgumentOutOfRangeException.ThrowIfLessThan(calls, 1);
+        var charge = new LMBudgetCharge(model, tokens, cost, calls);
         var grant = await Ledger.ReserveAsync(charge, cancellationToken);
         if (grant.ReservationId is { } id) return new BudgetReservation(this, id, charge);
         var crossed = grant.RefusedLimit ?? "budget";
         var used = grant.State.Used;
         throw new BudgetExceededException(string.Create(CultureInfo.InvariantCulture,
-            $"LM budget exhausted: a call to {model} (up to {tokens} tokens) would cross the {crossed} limit ({Limits}); used {Describe(used)}."),
+            $"LM budget exhausted: {(calls > 1 ? $"{calls} calls (n={calls})" : "a call")} to {model} (up to {tokens} tokens) would cross the {crossed} limit ({Limits}); used {Describe(used)}."),
             Limits, used, crossed);
     }
 

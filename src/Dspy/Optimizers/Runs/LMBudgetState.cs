@@ -22,7 +22,7 @@ public sealed record LMBudgetState(OptimizerBudget Used, long ReservedCalls, lon
     {
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(charge);
-        if (limits.MaxCalls is { } maxCalls && Used.LmCalls + ReservedCalls + 1 > maxCalls) return "calls";
+        if (limits.MaxCalls is { } maxCalls && Used.LmCalls + ReservedCalls + charge.Calls > maxCalls) return "calls";
         if (limits.MaxTokens is { } maxTokens && Used.PromptTokens + Used.CompletionTokens + ReservedTokens + charge.Tokens > maxTokens) return "tokens";
         if (limits.MaxCost is { } maxCost && (Used.Cost ?? 0) + ReservedCost + charge.Cost > maxCost) return "cost";
         return null;
@@ -32,20 +32,20 @@ public sealed record LMBudgetState(OptimizerBudget Used, long ReservedCalls, lon
     public LMBudgetState WithReservation(LMBudgetCharge charge)
     {
         ArgumentNullException.ThrowIfNull(charge);
-        return this with { ReservedCalls = ReservedCalls + 1, ReservedTokens = ReservedTokens + charge.Tokens, ReservedCost = ReservedCost + charge.Cost };
+        return this with { ReservedCalls = ReservedCalls + charge.Calls, ReservedTokens = ReservedTokens + charge.Tokens, ReservedCost = ReservedCost + charge.Cost };
     }
 
-    /// <summary>The state with the reservation of <paramref name="reserved"/> released and one call of <paramref name="used"/> charged.</summary>
+    /// <summary>The state with the reservation of <paramref name="reserved"/> released and its calls charged with <paramref name="used"/>.</summary>
     public LMBudgetState WithSettlement(LMBudgetCharge reserved, LMBudgetSettlement used)
     {
         ArgumentNullException.ThrowIfNull(reserved);
         ArgumentNullException.ThrowIfNull(used);
         return this with
         {
-            ReservedCalls = ReservedCalls - 1,
+            ReservedCalls = ReservedCalls - reserved.Calls,
             ReservedTokens = ReservedTokens - reserved.Tokens,
             ReservedCost = ReservedCost - reserved.Cost,
-            Used = new OptimizerBudget(Used.LmCalls + 1, Used.PromptTokens + used.PromptTokens, Used.CompletionTokens + used.CompletionTokens,
+            Used = new OptimizerBudget(Used.LmCalls + reserved.Calls, Used.PromptTokens + used.PromptTokens, Used.CompletionTokens + used.CompletionTokens,
                 used.Cost is { } c ? (Used.Cost ?? 0) + c : Used.Cost),
         };
     }

@@ -15,7 +15,7 @@ public sealed class COPROBudgetTests
         using var __ = budget.Install();
         var result = await new COPRO(new COPROOptions { Metric = Metrics.Get("exact_match") })
             .OptimizeAsync(new Predict(Signature.Parse("question -> answer: int")), train);
-        // An n > 1 proposal is one LM call (one cache entry) for the budget, though the simulator receives n requests.
+        // An n > 1 proposal is n calls for the budget: the simulator receives n requests.
         return (result, budget.Used.LmCalls);
     }
 
