@@ -53,9 +53,12 @@ internal static class EmbeddedCompile
         var args = request.Arguments;
 
         // Every LM call in this process, wherever the silo runs it (the run grain, the shard grains), lands in this tracker.
+        // An unlimited budget beside it counts as the in-process compile's budget does (n generations are n calls).
         var tracker = new UsageTracker();
-        Settings.Configure(s => s with { UsageTracker = tracker });
+        var counter = new LMBudget(new BudgetLimits());
+        Settings.Configure(s => s with { UsageTracker = tracker, Budget = counter });
         var phases = new PhaseMeter(tracker);
+        var charged = new PhaseMeter(() => counter.Used);
         var runId = "cli-" + Guid.NewGuid().ToString("N");
         await using var silo = await EmbeddedSilo.StartAsync(o =>
         {
@@ -65,7 +68,9 @@ internal static class EmbeddedCompile
             o.RunEvaluator = request.Run is { } run ? (_, inner) => run.CreateEvaluator(inner) : null;
             o.RunPhase = (id, phase) =>
             {
-                if (id == runId) phases.Enter(phase);
+                if (id != runId) return;
+                phases.Enter(phase);
+                charged.Enter(phase);
             };
         }, cancellationToken);
 
@@ -127,7 +132,7 @@ internal static class EmbeddedCompile
             AfterCalls = phases.Between("final", "done").LmCalls,
             Limits = request.Limits,
             // Under limits, the run budget's own count (what it charged); without, the compile phase's calls.
-            Used = status.Budget?.Used ?? phases.Between("compile", "final"),
+            Used = status.Budget?.Used ?? charged.Between("compile", "final"),
             Exhausted = status.Budget?.Exhausted ?? false,
             Run = request.Run,
             Optimized = optimized,
@@ -155,15 +160,19 @@ internal static class EmbeddedCompile
     }
 
     /// <summary>The usage at each phase boundary of the run (a phase has finished when the next one is entered).</summary>
-    private sealed class PhaseMeter(UsageTracker tracker)
+    private sealed class PhaseMeter(Func<OptimizerBudget> read)
     {
+        public PhaseMeter(UsageTracker tracker) : this(() => OptimizerBudget.From(tracker.GetTotalTokens()))
+        {
+        }
+
         private readonly Lock _lock = new();
         private readonly Dictionary<string, OptimizerBudget> _at = new(StringComparer.Ordinal);
 
         // A resumed run re-enters its phases; the last entry counts, as the in-process compile counts one pass.
         public void Enter(string phase)
         {
-            var now = OptimizerBudget.From(tracker.GetTotalTokens());
+            var now = read();
             lock (_lock) _at[phase] = now;
         }
 
@@ -182,7 +191,7 @@ internal static class EmbeddedCompile
                 start = _at.GetValueOrDefault("compile");
                 end = _at.GetValueOrDefault("final");
             }
-            return start is null ? OptimizerBudget.None : Minus(end ?? OptimizerBudget.From(tracker.GetTotalTokens()), start);
+            return start is null ? OptimizerBudget.None : Minus(end ?? read(), start);
         }
 
         private static OptimizerBudget Minus(OptimizerBudget b, OptimizerBudget a) => new(b.LmCalls - a.LmCalls, b.PromptTokens - a.PromptTokens,
