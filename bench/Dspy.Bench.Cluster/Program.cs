@@ -3,7 +3,7 @@ using Dspy.Bench.Cluster;
 
 // Cluster scenario runner (issue 5's bench scenarios). Writes bench/results/cluster-<scenario>.json and a Markdown table.
 // Usage: dotnet run -c Release --project bench/Dspy.Bench.Cluster -- overhead [--examples N]
-//        dotnet run -c Release --project bench/Dspy.Bench.Cluster -- gateway [--seconds N]
+//        dotnet run -c Release --project bench/Dspy.Bench.Cluster -- gateway [--seconds N] [--warmup N]
 //        dotnet run -c Release --project bench/Dspy.Bench.Cluster -- compile [--train N] [--parallel K]
 // Measured on the simulated LM (stated in every output).
 var scenario = args.Length > 0 ? args[0] : "overhead";
@@ -17,11 +17,12 @@ if (scenario is not ("overhead" or "gateway" or "compile"))
     await Console.Error.WriteLineAsync($"unknown scenario '{scenario}'; available: overhead, gateway, compile");
     return 2;
 }
-int count, seconds, trainSize, parallel;
+int count, seconds, trainSize, parallel, warmUp;
 try
 {
     count = Option("--examples", 10_000);
     seconds = Option("--seconds", 60);
+    warmUp = Option("--warmup", 10);
     trainSize = Option("--train", 100);
     parallel = Option("--parallel", 4);
 }
@@ -42,18 +43,19 @@ var rows = scenario switch
 {
     "overhead" => await OverheadScenario.RunAsync(count, samples),
     "compile" => await CompileScenario.RunAsync(samples, rpm: 600, latencyMs: 300, trainSize, parallel),
-    _ => await GatewayScenario.RunAsync(samples, rpm: 600, latencyMs: 300, seconds),
+    _ => await GatewayScenario.RunAsync(root.FullName, samples, rpm: 600, latencyMs: 300, seconds, warmUp),
 };
 var results = Path.Combine(root.FullName, "bench", "results");
 Directory.CreateDirectory(results);
 await File.WriteAllTextAsync(Path.Combine(results, $"cluster-{scenario}.json"), PythonJson.Dumps(new Dictionary<string, object?>
 {
     ["scenario"] = scenario,
-    ["lm"] = scenario == "overhead" ? "sim (in-process, no latency)" : "dspy sim serve (in-process HTTP server)",
+    ["lm"] = scenario switch { "overhead" => "sim (in-process, no latency)", "gateway" => "dspy sim serve (its own process)", _ => "dspy sim serve (in-process HTTP server)" },
+    ["silos"] = scenario == "gateway" ? "3 silo processes (src/Silo, Azure mode on Azurite)" : "in-process test cluster",
     ["cores"] = (long)Environment.ProcessorCount,
     ["rows"] = rows.Cast<object?>().ToList(),
 }, indent: 2) + "\n");
-Console.WriteLine($"cluster {scenario} on the simulated LM, {Environment.ProcessorCount} cores (all silos in one process)");
+Console.WriteLine($"cluster {scenario} on the simulated LM, {Environment.ProcessorCount} cores ({(scenario == "gateway" ? "3 silo processes" : "all silos in one process")})");
 var keys = rows[0].Keys.ToList();
 Console.WriteLine("| " + string.Join(" | ", keys) + " |");
 Console.WriteLine("|" + string.Concat(keys.Select(_ => "---|")));

@@ -28,6 +28,12 @@ public sealed record OptimizerEvent
     /// <summary>The LM budget used so far by this run.</summary>
     public OptimizerBudget Budget { get; init; } = OptimizerBudget.None;
 
+    /// <summary>
+    /// For <see cref="OptimizerEventKind.ParetoUpdated"/>: each candidate on the front (by index, ascending) and the number of
+    /// validation examples on which it reaches the best score (ties included); its count is the front's size.
+    /// </summary>
+    public IReadOnlyDictionary<int, int>? ParetoCoverage { get; init; }
+
     /// <summary>A short human-readable description.</summary>
     public string? Message { get; init; }
 

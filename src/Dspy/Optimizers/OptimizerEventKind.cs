@@ -17,4 +17,11 @@ public enum OptimizerEventKind
 
     /// <summary>The optimizer finished and returns its program.</summary>
     Finished,
+
+    /// <summary>
+    /// A Pareto front changed (GEPA: after the seed evaluation and after each round that added a candidate to some
+    /// example's front); <see cref="OptimizerEvent.ParetoCoverage"/> holds the front, <see cref="OptimizerEvent.Score"/>
+    /// the mean of the per-example best scores and <see cref="OptimizerEvent.BestScore"/> the best candidate's score.
+    /// </summary>
+    ParetoUpdated,
 }

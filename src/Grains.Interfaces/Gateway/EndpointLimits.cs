@@ -48,6 +48,12 @@ public sealed record PermitRequest
 
     /// <summary>Actual tokens minus estimated tokens of the finished requests (corrects the token bucket).</summary>
     [Id(5)] public long TokenCorrection { get; init; }
+
+    /// <summary>
+    /// How long ago the last of the <see cref="Completed"/> requests finished on the silo (an age, not a time, so silo
+    /// clocks need not agree); the broker stops counting them a window after that, not after it heard of them.
+    /// </summary>
+    [Id(6)] public TimeSpan CompletedAgo { get; init; }
 }
 
 /// <summary>The broker's answer: permits granted (possibly fewer than asked) or, with none, when to ask again.</summary>
@@ -99,4 +105,16 @@ public sealed record GatewayStats
 
     /// <summary>Requests in flight (leased and not yet settled).</summary>
     [Id(5)] public int InFlight { get; init; }
+
+    /// <summary>Leased permits that expired on their silo unused (their rate budget is spent all the same).</summary>
+    [Id(6)] public long Unused { get; init; }
+
+    /// <summary>Tokens granted (estimates, corrected with the usage the callers reported).</summary>
+    [Id(7)] public long Tokens { get; init; }
+
+    /// <summary>
+    /// Mean seconds from a grant to its settlement (the caller saw the response): a grant counts that much longer than
+    /// its window, so the steady rate is the limit per window + this.
+    /// </summary>
+    [Id(8)] public double MeanSettleSeconds { get; init; }
 }

@@ -99,6 +99,7 @@ public sealed record CompileRunConfig
         }
         if (NotOnCluster(Optimizer!) is { } why) throw new ArgumentException(why);
         if (NumThreads is < 1) throw new ArgumentException("NumThreads must be at least 1.");
+        if (Tenant is not null) TenantContext.CheckTenantId(Tenant);
         if (ShardSize < 1) throw new ArgumentException("ShardSize must be at least 1.");
         Budget?.Validate();
     }

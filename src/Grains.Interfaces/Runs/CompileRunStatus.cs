@@ -74,9 +74,15 @@ public sealed record RunProgressEvent
     /// <summary>The trial number.</summary>
     [Id(5)] public int? Trial { get; init; }
 
+    /// <summary>
+    /// On a Pareto update (GEPA): candidate index to the number of validation examples it is best on (ties included); the
+    /// count is the front's size. Null for other events.
+    /// </summary>
+    [Id(6)] public IReadOnlyDictionary<int, int>? ParetoCoverage { get; init; }
+
     /// <summary>The optimizer's DSPy name that reported the event (e.g. <c>BootstrapFewShot</c>), for optimizer events.</summary>
-    [Id(6)] public string? Optimizer { get; init; }
+    [Id(7)] public string? Optimizer { get; init; }
 
     /// <summary>The planned number of trials, if the optimizer knows it.</summary>
-    [Id(7)] public int? TotalTrials { get; init; }
+    [Id(8)] public int? TotalTrials { get; init; }
 }

@@ -5,10 +5,14 @@ namespace Dspy.Grains;
 /// token buckets for requests and tokens plus an in-flight count; a refused request gets the time until it could pass.
 /// </summary>
 /// <remarks>
-/// <para>Window-safe buckets: capacity C (2% of the limit E: a burst allowance costs steady throughput, since C + rate x span is fixed) refilling at (E - C) / (window + lease TTL + transit allowance), so
-/// permits granted in any such span never exceed E. Providers count requests in a sliding window when
-/// they arrive; a leased permit is used within its TTL after it was granted and arrives within the transit allowance, so
-/// the provider never sees more than E in its window.</para>
+/// <para>Window-safe grants: providers count requests in a sliding window when they arrive. A request arrives after its
+/// grant and before its caller saw the response, so a log of the grants (<see cref="GrantLog"/>) counts each one until a
+/// window (plus a small transit allowance) after its caller settled it, and the limiter never grants past the limit E
+/// while they count: the provider never sees more than E in its window, even when a silo holds a request up for
+/// seconds. The buckets (capacity C, 2% of E, refilling at 1.25 E per window) only smooth bursts. The steady rate is E per
+/// window + the grant-to-response time + the allowance (99% of a per-minute limit with 0.5 s responses), where buckets
+/// alone had to assume a bound on when a request arrives (window-safe only at (E - C) per window + lease TTL + transit,
+/// and broken by any request arriving later).</para>
 /// <para>Adaptive limit: a reported 429 halves the share of the configured limits (at most once a second, so one
 /// burst of 429s counts once) and blocks every grant until the provider's Retry-After; the share grows back
 /// additively only while callers are refused for lack of permits (saturated) and no 429 came for a window.
@@ -17,6 +21,8 @@ namespace Dspy.Grains;
 public sealed class EndpointLimiter
 {
     private const double MinFactor = 0.05;
+    // When only permits still in flight fill the window, they leave it once settled: ask again shortly.
+    private static readonly TimeSpan SettleWait = TimeSpan.FromMilliseconds(50);
     private readonly TimeProvider _time;
     private EndpointLimits _limits;
     private double _factor = 1;
@@ -25,8 +31,10 @@ public sealed class EndpointLimiter
     private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _lastDecrease = DateTimeOffset.MinValue;
     private DateTimeOffset _lastIncrease = DateTimeOffset.MinValue;
+    private readonly GrantLog _log;
     private int _inFlight;
-    private long _granted, _refused, _rateLimited, _failures;
+    private long _granted, _refused, _rateLimited, _failures, _unused;
+    private double _tokens;
 
     /// <summary>Creates the limiter with full buckets.</summary>
     public EndpointLimiter(EndpointLimits limits, TimeSpan leaseTtl, TimeProvider? time = null)
@@ -36,6 +44,7 @@ public sealed class EndpointLimiter
         ArgumentOutOfRangeException.ThrowIfLessThan(leaseTtl, TimeSpan.Zero);
         _limits = limits;
         LeaseTtl = leaseTtl;
+        _log = new GrantLog(limits.Window, TransitAllowance);
         _time = time ?? TimeProvider.System;
         _lastRefill = _time.GetUtcNow();
         _requestLevel = Capacity(_limits.RequestsPerWindow);
@@ -43,16 +52,19 @@ public sealed class EndpointLimiter
     }
 
     /// <summary>
-    /// Time allowed between a permit's use on its silo and the request's arrival at the provider (formatting, the HTTP
-    /// stack, a loaded machine): part of the span the buckets are sized for.
+    /// Added to a request's settlement before its window starts: a request its caller abandoned (timeout, cancellation)
+    /// may still be on the wire.
     /// </summary>
-    public static readonly TimeSpan TransitAllowance = TimeSpan.FromMilliseconds(750);
+    public static readonly TimeSpan TransitAllowance = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long a granted permit may wait on its silo before it is used.</summary>
     public TimeSpan LeaseTtl { get; }
 
     /// <summary>The configured limits.</summary>
     public EndpointLimits Limits => _limits;
+
+    /// <summary>The least time a grant counts: window + transit allowance (more while its request is unsettled).</summary>
+    public TimeSpan Span => _limits.Window + TransitAllowance;
 
     /// <summary>Replaces the limits (buckets keep their levels, capped to the new capacities).</summary>
     public void Reconfigure(EndpointLimits limits)
@@ -61,6 +73,7 @@ public sealed class EndpointLimiter
         limits.Validate();
         Refill(_time.GetUtcNow());
         _limits = limits;
+        _log.Window = limits.Window;
         _requestLevel = Math.Min(_requestLevel, Capacity(limits.RequestsPerWindow));
         _tokenLevel = Math.Min(_tokenLevel, Capacity(limits.TokensPerWindow));
     }
@@ -71,32 +84,43 @@ public sealed class EndpointLimiter
         ArgumentNullException.ThrowIfNull(request);
         if (request.Requests < 1) throw new ArgumentOutOfRangeException(nameof(request), "A permit request must ask for at least one permit.");
         var now = _time.GetUtcNow();
+        if (request.Completed < 0 || request.Unused < 0) throw new ArgumentOutOfRangeException(nameof(request), "Completed and Unused must not be negative.");
         _inFlight = Math.Max(0, _inFlight - request.Completed - request.Unused);
+        _unused += request.Unused;
         _tokenLevel -= request.TokenCorrection;
+        _tokens += request.TokenCorrection;
         Refill(now);
+        // The age is measured on the silo before the call was sent, so now - age is no earlier than the completion.
+        var completedAt = now - Clamp(request.CompletedAgo, TimeSpan.Zero, _limits.Window);
+        _log.Settle(request.Silo, completedAt, request.Completed + request.Unused);
+        _log.Correct(now, request.TokenCorrection);
+        _log.Trim(now);
 
         if (now < _blockedUntil) return Refuse(_blockedUntil - now);
         var k = request.Requests;
         var saturated = false;
         if (_limits.RequestsPerWindow is { } rpw)
         {
-            var byRate = (int)Math.Floor(_requestLevel + 1e-9);
+            var byRate = (int)Math.Min(Math.Floor(_requestLevel + 1e-9), Math.Floor(Effective(rpw) - _log.Requests + 1e-9));
             if (byRate < k) saturated = true;
             k = Math.Min(k, byRate);
         }
-        if (_limits.TokensPerWindow is not null && request.TokensPerRequest > 0)
+        if (_limits.TokensPerWindow is { } tpw && request.TokensPerRequest > 0)
         {
-            // The last request may overdraw the bucket (its tokens are only an estimate); the debt delays the next.
-            var byTokens = _tokenLevel <= 0 ? 0 : (int)Math.Ceiling(_tokenLevel / request.TokensPerRequest);
+            // The last request may overdraw (its tokens are only an estimate); the debt delays the next.
+            var room = Math.Min(_tokenLevel, Effective(tpw) - _log.Tokens);
+            var byTokens = room <= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Ceiling(room / request.TokensPerRequest));
             if (byTokens < k) saturated = true;
             k = Math.Min(k, byTokens);
         }
         if (_limits.MaxInFlight is { } max) k = Math.Min(k, Math.Max(0, max - _inFlight));
         if (saturated) Grow(now);
-        if (k <= 0) return Refuse(RetryAfter(request.TokensPerRequest));
+        if (k <= 0) return Refuse(RetryAfter(request.TokensPerRequest, now));
 
         _requestLevel -= k;
         _tokenLevel -= (double)k * request.TokensPerRequest;
+        _log.Grant(request.Silo, now, k, request.TokensPerRequest);
+        _tokens += (double)k * request.TokensPerRequest;
         _inFlight += k;
         _granted += k;
         return new PermitGrant { Granted = k, LeaseTtl = LeaseTtl };
@@ -123,6 +147,8 @@ public sealed class EndpointLimiter
     public GatewayStats Stats => new()
     {
         Granted = _granted, Refused = _refused, RateLimited = _rateLimited, Failures = _failures, LimitFactor = _factor, InFlight = _inFlight,
+        Unused = _unused, Tokens = (long)Math.Round(_tokens),
+        MeanSettleSeconds = _log.Held.Count == 0 ? 0 : _log.Held.Seconds / _log.Held.Count,
     };
 
     private PermitGrant Refuse(TimeSpan retryAfter)
@@ -138,11 +164,19 @@ public sealed class EndpointLimiter
         _lastIncrease = now;
     }
 
-    private TimeSpan RetryAfter(long tokensPerRequest)
+    private TimeSpan RetryAfter(long tokensPerRequest, DateTimeOffset now)
     {
         var wait = TimeSpan.Zero;
-        if (_limits.RequestsPerWindow is { } r && _requestLevel + 1e-9 < 1) wait = Max(wait, Seconds((1 - _requestLevel) / Rate(r)));
-        if (_limits.TokensPerWindow is { } t && tokensPerRequest > 0 && _tokenLevel <= 0) wait = Max(wait, Seconds((1 - _tokenLevel) / Rate(t)));
+        if (_limits.RequestsPerWindow is { } r)
+        {
+            if (_requestLevel + 1e-9 < 1) wait = Max(wait, Seconds((1 - _requestLevel) / Rate(r)));
+            wait = Max(wait, Ceiling(_log.UntilRequestsAtMost(Math.Floor(Effective(r) + 1e-9) - 1, now) ?? SettleWait));
+        }
+        if (_limits.TokensPerWindow is { } t && tokensPerRequest > 0)
+        {
+            if (_tokenLevel <= 0) wait = Max(wait, Seconds((1 - _tokenLevel) / Rate(t)));
+            wait = Max(wait, Ceiling(_log.UntilTokensBelow(Effective(t), now) ?? SettleWait));
+        }
         // In-flight slots free when callers settle; ask again shortly.
         return wait == TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : wait;
     }
@@ -160,17 +194,18 @@ public sealed class EndpointLimiter
 
     private double Capacity(double? limit) => limit is { } l ? Math.Max(1, Math.Floor(Effective(l) * 0.02)) : 0;
 
-    // Per second, so that capacity + rate x (window + TTL) equals the effective limit.
-    private double Rate(double limit)
-    {
-        var span = (_limits.Window + LeaseTtl + TransitAllowance).TotalSeconds;
-        var e = Effective(limit);
-        var c = Capacity(limit);
-        return e - c >= 1 ? (e - c) / span : 0.5 / span;
-    }
+    // Per second: a quarter above the effective limit per window, so permits lost while the bucket was full (callers
+    // slow to ask: a loaded silo, a GC pause) are made up later instead of lost for good; the grant log, not the bucket,
+    // keeps the window safe.
+    private double Rate(double limit) => 1.25 * Effective(limit) / _limits.Window.TotalSeconds;
+
+    // The log's times are exact; rounded up to the millisecond (and one more) so the entry has left when the caller is back.
+    private static TimeSpan Ceiling(TimeSpan t) => t <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Ceiling(t.TotalMilliseconds) + 1);
 
     // Rounded up to the millisecond, so waiting exactly this long always finds the permit there.
     private static TimeSpan Seconds(double s) => TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(s, 3600) * 1000));
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan Clamp(TimeSpan t, TimeSpan min, TimeSpan max) => t < min ? min : t > max ? max : t;
 }

@@ -23,7 +23,7 @@ public sealed class LmGatewayGrain : Grain, ILmGatewayGrain
     }
 
     /// <inheritdoc/>
-    public Task<PermitGrant> AcquireAsync(PermitRequest request) => Task.FromResult(Limiter.Acquire(request));
+    public Task<PermitGrant> AcquireAsync(PermitRequest request, CancellationToken cancellationToken = default) => Task.FromResult(Limiter.Acquire(request));
 
     /// <inheritdoc/>
     public Task ReportAsync(EndpointOutcome outcome)

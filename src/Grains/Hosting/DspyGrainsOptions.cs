@@ -54,6 +54,12 @@ public sealed partial class DspyGrainsOptions
         ? null
         : new EndpointLimits { RequestsPerWindow = LmRequestsPerWindow, TokensPerWindow = LmTokensPerWindow, MaxInFlight = LmMaxInFlight, Window = LmWindow };
 
+    /// <summary>
+    /// LM quotas by tenant id (<c>Dspy:Grains:TenantQuotas:acme:RequestsPerWindow</c> ...), taken before the endpoint's
+    /// permit for work carrying that tenant (<see cref="TenantContext"/>); tenants not listed have no quota.
+    /// </summary>
+    public Dictionary<string, TenantQuota> TenantQuotas { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Use DSPy's request cache for the silo's LM.</summary>
     public bool LmCache { get; set; } = true;
 
@@ -111,6 +117,18 @@ public sealed partial class DspyGrainsOptions
         catch (ArgumentException ex)
         {
             throw new ArgumentException($"Dspy:Grains endpoint limits: {ex.Message}", ex);
+        }
+        foreach (var (tenant, quota) in TenantQuotas)
+        {
+            try
+            {
+                ArgumentNullException.ThrowIfNull(quota, tenant);
+                quota.Validate(tenant);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"Dspy:Grains:TenantQuotas:{tenant}: {ex.Message}", ex);
+            }
         }
         if (NumThreads < 1) throw new ArgumentException($"Dspy:Grains:NumThreads must be at least 1, not {NumThreads}.");
         ValidateStorage();

@@ -68,10 +68,10 @@ public static class DspySiloBuilderExtensions
     {
         var cache = SharedStorage.LmCacheOf(options, services);
         var plain = new LM(model, cache: options.LmCache, apiKey: options.LmApiKey, apiBase: options.LmApiBase) { CacheStore = cache };
-        if (options.EndpointLimits is not { } limits) return plain;
+        if (options.EndpointLimits is null && options.TenantQuotas.Count == 0) return plain;
         var key = model == options.LmModel && options.LmEndpointKey is { } configured ? configured : $"{model}@{options.LmApiBase ?? "default"}";
         var silo = services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString();
-        var gateway = new LmGatewayChatClient(plain.ChatClient, services.GetRequiredService<IGrainFactory>(), key, limits, silo);
+        var gateway = new LmGatewayChatClient(plain.ChatClient, services.GetRequiredService<IGrainFactory>(), key, options.EndpointLimits, silo, options.TenantQuotas);
         return new LM(model, gateway, cache: options.LmCache, capabilities: plain.Capabilities) { CacheStore = cache };
     }
 }

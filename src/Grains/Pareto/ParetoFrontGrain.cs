@@ -6,6 +6,7 @@ namespace Dspy.Grains;
 /// The Pareto-front grain (see <see cref="IParetoFrontGrain"/>). Reentrant so updates arriving while a write is in
 /// flight are merged at once and ride on the next write: one <c>WriteStateAsync</c> in flight, each caller answered
 /// when a write that includes its update has finished. The front depends only on the set of updates, not their order.
+/// It also holds a GEPA run's checkpoint (<see cref="SaveGepaAsync"/>, through <see cref="ParetoFrontGrainStore"/>).
 /// </summary>
 [GrainType("dspy-pareto-front")]
 [Reentrant]
@@ -34,17 +35,41 @@ public sealed class ParetoFrontGrain([PersistentState("front", GrainStorageNames
                 cell.Candidates.Sort(StringComparer.Ordinal);
             }
         }
+        await PersistAsync();
+        return Front();
+    }
+
+    /// <inheritdoc/>
+    public Task<ParetoFront> GetAsync() => Task.FromResult(Front());
+
+    /// <inheritdoc/>
+    public async Task SaveGepaAsync(GepaFrontRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        GepaFrontRecords.Check(record);
+        if (state.State.Gepa is { } saved && saved.RunKey != record.RunKey)
+        {
+            throw new InvalidOperationException($"Pareto front '{this.GetPrimaryKeyString()}' holds the GEPA checkpoint of another configuration.");
+        }
+        // A save of an older round arriving late (a retried call) never replaces a newer one.
+        if (state.State.Gepa is { } current && current.Round > record.Round) return;
+        state.State.Gepa = record;
+        await PersistAsync();
+    }
+
+    /// <inheritdoc/>
+    public Task<GepaFrontRecord?> GetGepaAsync() => Task.FromResult(state.State.Gepa);
+
+    // Answers once a write that includes the caller's change has finished; one write in flight at a time.
+    private async Task PersistAsync()
+    {
         var mine = ++_version;
         while (_written < mine)
         {
             if (_writing.IsCompleted) _writing = WriteAsync();
             await _writing;
         }
-        return Front();
     }
-
-    /// <inheritdoc/>
-    public Task<ParetoFront> GetAsync() => Task.FromResult(Front());
 
     private async Task WriteAsync()
     {
@@ -67,6 +92,9 @@ public sealed class ParetoState
 {
     /// <summary>Per example id: the best score and the candidates reaching it.</summary>
     public Dictionary<string, ParetoStateCell> Best { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The GEPA run's checkpoint, once it saved one.</summary>
+    public GepaFrontRecord? Gepa { get; set; }
 }
 
 /// <summary>One example's best score and candidates.</summary>

@@ -156,6 +156,7 @@ public sealed partial class CompileRunGrain(
 
     private async Task<(string StateJson, double Score)> CompileAsync(string runId, CompileRunConfig config, CancellationToken cancellationToken)
     {
+        using var tenant = TenantContext.Use(config.Tenant); // flows to every shard and LM call of the run (tenant quotas)
         var metric = Metrics.Get(config.MetricName);
         var dataset = GrainFactory.GetGrain<IDatasetGrain>(config.DatasetId);
         var train = (await dataset.GetAsync(config.TrainIds)).Select(e => e.ToExample()).ToList();
@@ -175,11 +176,12 @@ public sealed partial class CompileRunGrain(
             state.State.BaselineScore = baseline.Score;
             AddEvent(new RunProgressEvent { Kind = "baseline", Score = baseline.Score });
         }
-        var optimizer = OptimizerCatalog.Create(config, metric, silo);
+        // GEPA keeps its Pareto front in the run's persisted Pareto-front grain (resumable, visible); others run as built.
+        var optimizer = ParetoFrontGrainStore.Attach(OptimizerCatalog.Create(config, metric, silo), GrainFactory, runId);
         options.RunPhase?.Invoke(runId, "compile");
         var progress = new InlineProgress(e => AddEvent(new RunProgressEvent
         {
-            Kind = e.Kind.ToString(), Message = e.Message, Score = e.Score, BestScore = e.BestScore, Trial = e.Trial,
+            Kind = e.Kind.ToString(), Message = e.Message, Score = e.Score, BestScore = e.BestScore, Trial = e.Trial, ParetoCoverage = e.ParetoCoverage,
             Optimizer = e.Optimizer, TotalTrials = e.TotalTrials,
         }));
         var optimized = await RunBudgetScope.OptimizeAsync(GrainFactory, runId, config.Budget, siloDetails.SiloAddress.ToString(), logger,

@@ -36,6 +36,24 @@ public sealed class AnyOptimizerOnClusterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_gepa_run_keeps_its_front_in_the_runs_pareto_grain_and_reports_pareto_updates()
+    {
+        var client = new CompileRunClient(fixture.Grains);
+        var events = new List<RunProgressEvent>();
+        await client.SubmitAsync("any-gepa-front", CompileRunTests.Intent, CompileRunTests.Train, CompileRunTests.Val, "exact_match", "gepa",
+            c => c with { Parallelism = 2, Seed = 4, ShardSize = 4 });
+        var status = await client.WaitAsync("any-gepa-front", events.Add);
+        Assert.True(status.State == CompileRunState.Completed, $"{status.State}: {status.Error}");
+
+        var front = await fixture.Grains.GetGrain<IParetoFrontGrain>("any-gepa-front").GetGepaAsync();
+        Assert.NotNull(front);
+        Assert.True(front.Round > 0, $"round {front.Round}");
+        var updates = events.Where(e => e.Kind == nameof(OptimizerEventKind.ParetoUpdated)).ToList();
+        Assert.NotEmpty(updates);
+        Assert.All(updates, e => Assert.True(e.ParetoCoverage is { Count: > 0 }, "a Pareto update without coverage"));
+    }
+
+    [Fact]
     public async Task Knn_fewshot_is_refused_with_the_reason()
     {
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => new CompileRunClient(fixture.Grains).SubmitAsync("any-knn", CompileRunTests.Intent,

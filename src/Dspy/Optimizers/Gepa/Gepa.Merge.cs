@@ -47,7 +47,7 @@ public sealed partial class Gepa
         run.Report(OptimizerEventKind.TrialFinished,
             $"round {run.Round}: merge of #{i} and #{j} scored {PythonFloat.Repr(childSum)} vs {PythonFloat.Repr(sumI)} / {PythonFloat.Repr(sumJ)} on {ids.Count} validation examples: {(accepted ? "accepted" : "rejected")}",
             score: childSum, trial: i);
-        if (accepted && await AddToFrontAsync(run, child, [i, j], "merge", cancellationToken))
+        if (accepted && await AddToFrontAsync(run, [(child, [i, j])], "merge", cancellationToken) == 1)
         {
             run.MergesDue--;
             run.TotalMergesTested++;

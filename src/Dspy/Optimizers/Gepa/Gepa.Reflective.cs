@@ -68,10 +68,11 @@ public sealed partial class Gepa
             if (better) accepted.Add((slot, outcome.Child));
         }
 
-        foreach (var (slot, child) in accepted)
+        if (accepted.Count == 0 || BudgetStop.IsExhausted) return;
+        // The accepted children's full evaluations run concurrently too; they join the front in slot order.
+        var added = await AddToFrontAsync(run, accepted.Select(a => (a.Child, (IReadOnlyList<int>)[a.Slot.Parent])).ToList(), "reflective", cancellationToken);
+        for (var k = 0; k < added; k++)
         {
-            if (BudgetStop.IsExhausted) return;
-            if (!await AddToFrontAsync(run, child, [slot.Parent], "reflective", cancellationToken)) return;
             run.LastIterFoundNewProgram = true;
             if (run.TotalMergesTested < Options.MaxMergeInvocations) run.MergesDue++;
         }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Dspy;
@@ -25,7 +27,9 @@ namespace Dspy;
 /// <see cref="BudgetStop"/> trial: an incomplete one is dropped and the run returns the best program found so far.
 /// Parallelism (DESIGN invariant 4): <see cref="GepaOptions.ProposalParallelism"/> proposals per round, each with its own
 /// random stream from (seed, round, slot), applied in slot order; <see cref="GepaOptions.NumThreads"/> only changes how
-/// many examples run at once. Results depend on neither.
+/// many examples run at once. Results depend on neither. With a <see cref="GepaOptions.FrontStore"/> the front and the
+/// search counters are saved after the seed evaluation and after every round, and a run that finds a checkpoint there
+/// continues from it: every random stream is derived from (seed, round, slot), so it reaches the uninterrupted result.
 /// </remarks>
 public sealed partial class Gepa : Teleprompter
 {
@@ -117,7 +121,28 @@ public sealed partial class Gepa : Teleprompter
             $"budget {budget} metric calls; {trainset.Count} train / {valset.Count} val examples; {names.Count} predictor(s)"));
         if (Log.IsEnabled(LogLevel.Information)) Log.LogInformation("GEPA: running with a budget of {Budget} metric calls", budget);
 
-        await run.InitializeAsync(cancellationToken);
+        var store = Options.FrontStore;
+        var runKey = RunKey(student, names, trainset, valset, budget);
+        var saved = store is null ? null : await store.LoadAsync(cancellationToken);
+        if (saved is not null)
+        {
+            if (saved.RunKey != runKey)
+            {
+                throw new InvalidOperationException("The GEPA front store holds the checkpoint of another run (a different seed, budget, parallelism, "
+                    + "student or data); give each run its own store.");
+            }
+            run.Restore(saved);
+            run.ReportFront();
+        }
+        else
+        {
+            await run.InitializeAsync(cancellationToken);
+            if (run.Front is not null)
+            {
+                if (store is not null) await store.SaveAsync(run.Checkpoint(runKey), cancellationToken);
+                run.ReportFront();
+            }
+        }
         if (run.Front is not null)
         {
             while (!run.Stopped && run.TotalCalls < budget)
@@ -129,8 +154,11 @@ public sealed partial class Gepa : Teleprompter
                     break;
                 }
                 run.Round++;
-                if (await TryMergeAsync(run, cancellationToken)) continue;
-                await ReflectAsync(run, cancellationToken);
+                var before = run.FrontSignature();
+                if (!await TryMergeAsync(run, cancellationToken)) await ReflectAsync(run, cancellationToken);
+                // The round's results are all applied (in slot order): this is the state a resumed run starts from.
+                if (store is not null) await store.SaveAsync(run.Checkpoint(runKey), cancellationToken);
+                if (run.FrontSignature() != before) run.ReportFront();
             }
         }
 
@@ -172,6 +200,22 @@ public sealed partial class Gepa : Teleprompter
         ["proposal_parallelism"] = (long)Options.ProposalParallelism,
     };
 
+    // Everything a checkpoint's meaning depends on; NumThreads is left out because results never depend on it.
+    private string RunKey(Module student, IReadOnlyList<string> names, IReadOnlyList<Example> trainset, IReadOnlyList<Example> valset, long budget)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"seed={Options.Seed};k={Options.ProposalParallelism};budget={budget};train={trainset.Count};val={valset.Count};");
+        text.Append(CultureInfo.InvariantCulture, $"mb={Options.ReflectionMinibatchSize};sel={Options.CandidateSelectionStrategy};comp={Options.ComponentSelector};");
+        text.Append(CultureInfo.InvariantCulture, $"merge={Options.UseMerge}/{Options.MaxMergeInvocations};skip={Options.SkipPerfectScore}/{PythonFloat.Repr(Options.PerfectScore)};");
+        text.Append(CultureInfo.InvariantCulture, $"fail={PythonFloat.Repr(Options.FailureScore)};metric={Options.Metric.Name};");
+        foreach (var (name, predictor) in student.NamedPredictors()) text.Append(name).Append('=').Append(predictor.Signature.Instructions).Append('\u0001');
+        foreach (var name in names) text.Append(name).Append('\u0002');
+        // The examples themselves (DSPy's repr), so a checkpoint is never applied to other data of the same size.
+        foreach (var example in trainset) text.Append(example).Append('\u0003');
+        foreach (var example in valset) text.Append(example).Append('\u0004');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
     private Task<ProgramEvaluation> EvaluateAsync(GepaRun run, Module program, IReadOnlyList<Example> examples, bool traces, string phase,
         CancellationToken cancellationToken) =>
         run.Evaluator.EvaluateAsync(new ProgramEvaluationRequest
@@ -185,24 +229,29 @@ public sealed partial class Gepa : Teleprompter
             Phase = phase,
         }, cancellationToken);
 
-    // Scores an accepted program on the whole valset and adds it to the front (GEPA's _run_full_eval_and_add).
-    private async Task<bool> AddToFrontAsync(GepaRun run, IReadOnlyDictionary<string, string> instructions, IReadOnlyList<int> parents, string origin,
-        CancellationToken cancellationToken)
+    // Scores accepted programs on the whole valset, concurrently, and adds them to the front in the order given (GEPA's
+    // _run_full_eval_and_add, once per program); returns how many were added. Programs whose evaluation does not fit in the
+    // budget are not started, and an evaluation the LM budget cut short drops it and every later one: the run then stops.
+    private async Task<int> AddToFrontAsync(GepaRun run, List<(IReadOnlyDictionary<string, string> Instructions, IReadOnlyList<int> Parents)> programs,
+        string origin, CancellationToken cancellationToken)
     {
-        if (!run.Fits(run.Valset.Count))
+        var fitting = 0;
+        while (fitting < programs.Count && run.Fits((fitting + 1L) * run.Valset.Count)) fitting++;
+        var trials = await Task.WhenAll(programs.Take(fitting).Select(p =>
         {
-            run.Stop("the full validation evaluation of an accepted program does not fit in the remaining budget");
-            return false;
-        }
-        var discovered = run.TotalCalls;
-        var program = run.Build(instructions);
-        var trial = await BudgetStop.RunTrialAsync(ct => EvaluateAsync(run, program, run.Valset, traces: false, "full", ct), cancellationToken);
-        if (!trial.Completed)
+            var program = run.Build(p.Instructions);
+            return BudgetStop.RunTrialAsync(ct => EvaluateAsync(run, program, run.Valset, traces: false, "full", ct), cancellationToken);
+        }));
+        for (var k = 0; k < fitting; k++)
         {
-            run.Stop("the LM budget ran out during a full validation evaluation");
-            return false;
+            if (!trials[k].Completed)
+            {
+                run.Stop("the LM budget ran out during a full validation evaluation");
+                return k;
+            }
+            run.Add(programs[k].Instructions, programs[k].Parents, trials[k].Result!, run.TotalCalls, origin);
         }
-        run.Add(instructions, parents, trial.Result!, discovered, origin);
-        return true;
+        if (fitting < programs.Count) run.Stop("the full validation evaluation of an accepted program does not fit in the remaining budget");
+        return fitting;
     }
 }

@@ -11,6 +11,24 @@ internal sealed class GepaBatchSampler(int minibatchSize, PythonRandom rng)
     private readonly List<(int Id, int Count)> _frequency = [];
     private int _epoch = -1;
 
+    /// <summary>The current epoch (-1 before the first minibatch).</summary>
+    public int Epoch => _epoch;
+
+    /// <summary>How many times the trainset has been shuffled.</summary>
+    public int Shuffles { get; private set; }
+
+    /// <summary>
+    /// Brings a fresh sampler to the state a checkpoint recorded: the shuffles are replayed on the same random stream (they
+    /// are the only draws), so the next minibatches are the ones the interrupted run would have taken.
+    /// </summary>
+    public void Restore(int trainsetSize, int epoch, int shuffles)
+    {
+        if (Shuffles != 0) throw new InvalidOperationException("Only a fresh sampler can be restored.");
+        if (shuffles < 0 || epoch < -1 || (shuffles == 0) != (epoch == -1)) throw new ArgumentException($"Sampler state epoch {epoch} with {shuffles} shuffles is inconsistent.");
+        for (var k = 0; k < shuffles; k++) Reshuffle(trainsetSize);
+        _epoch = epoch;
+    }
+
     public IReadOnlyList<int> Next(int trainsetSize, int iteration)
     {
         var start = iteration * minibatchSize;
@@ -26,6 +44,7 @@ internal sealed class GepaBatchSampler(int minibatchSize, PythonRandom rng)
 
     private void Reshuffle(int trainsetSize)
     {
+        Shuffles++;
         _shuffled.Clear();
         _shuffled.AddRange(Enumerable.Range(0, trainsetSize));
         rng.Shuffle(_shuffled);

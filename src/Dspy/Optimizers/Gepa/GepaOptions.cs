@@ -84,4 +84,11 @@ public sealed record GepaOptions
     /// applies acceptance and front updates in slot order. 1, the default, is DSPy's sequential engine.
     /// </summary>
     public int ProposalParallelism { get; init; } = 1;
+
+    /// <summary>
+    /// Where the run keeps its Pareto front between rounds (not a DSPy parameter): saved after the seed evaluation and after
+    /// every round, and loaded at the start, so a run with the same configuration and store resumes from the last round
+    /// saved and reaches the same result. Null (the default) keeps the front in memory only. One store per run.
+    /// </summary>
+    public IGepaFrontStore? FrontStore { get; init; }
 }

@@ -7,7 +7,7 @@ internal sealed class GepaRun
     private readonly Module _student;
     private readonly IProgress<OptimizerEvent>? _progress;
     private readonly OptimizerUsageScope _usage;
-    private readonly Dictionary<int, IReadOnlyList<Prediction>>? _valOutputs;
+    private Dictionary<int, IReadOnlyList<Prediction>>? _valOutputs;
 
     public GepaRun(Gepa gepa, Module student, IReadOnlyList<string> names, IReadOnlyList<Example> trainset, IReadOnlyList<Example> valset,
         long budget, IProgramEvaluator evaluator, IProgress<OptimizerEvent>? progress, OptimizerUsageScope usage)
@@ -82,6 +82,81 @@ internal sealed class GepaRun
         _valOutputs?.Add(0, evaluation.Results.Select(r => r.Prediction).ToList());
         Report(OptimizerEventKind.NewBest, $"seed program: mean validation score {PythonFloat.Repr(Front.Candidates[0].AggregateScore)}",
             score: Front.Candidates[0].AggregateScore, best: Front.Candidates[0].AggregateScore, trial: 0);
+    }
+
+    /// <summary>The run's state for its <see cref="IGepaFrontStore"/>.</summary>
+    public GepaCheckpoint Checkpoint(string runKey) => new()
+    {
+        RunKey = runKey,
+        Front = Front!.ToState(),
+        Round = Round,
+        Iteration = Iteration,
+        TotalMetricCalls = TotalCalls,
+        NumFullValEvals = NumFullValEvals,
+        MergesDue = MergesDue,
+        TotalMergesTested = TotalMergesTested,
+        LastIterFoundNewProgram = LastIterFoundNewProgram,
+        Stopped = Stopped,
+        SamplerEpoch = Sampler.Epoch,
+        SamplerShuffles = Sampler.Shuffles,
+        MergedTriples = MergedTriples.Order().Select(t => new GepaMergeTriple(t.Item1, t.Item2, t.Item3)).ToList(),
+        MergedDescriptions = MergedDescriptions.Order(StringComparer.Ordinal).ToList(),
+    };
+
+    /// <summary>Continues from a checkpoint instead of evaluating the seed program.</summary>
+    /// <exception cref="InvalidOperationException">The checkpoint's front does not fit this run's predictors or valset.</exception>
+    public void Restore(GepaCheckpoint checkpoint)
+    {
+        var front = GepaParetoFront.FromState(checkpoint.Front);
+        if (!front.ComponentNames.SequenceEqual(Names, StringComparer.Ordinal) || front.ValsetSize != Valset.Count)
+        {
+            throw new InvalidOperationException($"The saved GEPA front has predictors [{string.Join(", ", front.ComponentNames)}] and {front.ValsetSize} validation "
+                + $"examples; this run has [{string.Join(", ", Names)}] and {Valset.Count}.");
+        }
+        Front = front;
+        Round = checkpoint.Round;
+        Iteration = checkpoint.Iteration;
+        TotalCalls = checkpoint.TotalMetricCalls;
+        NumFullValEvals = checkpoint.NumFullValEvals;
+        MergesDue = checkpoint.MergesDue;
+        TotalMergesTested = checkpoint.TotalMergesTested;
+        LastIterFoundNewProgram = checkpoint.LastIterFoundNewProgram;
+        Stopped = checkpoint.Stopped;
+        Sampler.Restore(Trainset.Count, checkpoint.SamplerEpoch, checkpoint.SamplerShuffles);
+        MergedTriples.UnionWith(checkpoint.MergedTriples.Select(t => (t.I, t.J, t.Ancestor)));
+        MergedDescriptions.UnionWith(checkpoint.MergedDescriptions);
+        // The outputs of candidates found before the interruption are not saved (they can be large): no best outputs.
+        _valOutputs = null;
+        Report(OptimizerEventKind.TrialFinished,
+            $"resumed after round {Round}: {front.Candidates.Count} candidates, {TotalCalls} of {Budget} metric calls used", best: front.Candidates[front.BestIndex].AggregateScore);
+    }
+
+    /// <summary>The per-example fronts as text, to tell whether a round changed them.</summary>
+    public string FrontSignature() => string.Join(";", Front!.ProgramsPerInstance.Select(p => string.Join(",", p)));
+
+    /// <summary>Reports the front: per candidate on it, on how many validation examples it reaches the best score.</summary>
+    public void ReportFront()
+    {
+        if (_progress is null) return;
+        var front = Front!;
+        var coverage = new SortedDictionary<int, int>();
+        foreach (var programs in front.ProgramsPerInstance)
+        {
+            foreach (var p in programs) coverage[p] = coverage.GetValueOrDefault(p) + 1;
+        }
+        var frontScore = front.BestScores.Average();
+        var best = front.Candidates[front.BestIndex].AggregateScore;
+        _progress.Report(new OptimizerEvent
+        {
+            Optimizer = _gepa.Name,
+            Kind = OptimizerEventKind.ParetoUpdated,
+            Budget = _usage.Budget,
+            Message = $"round {Round}: Pareto front of {coverage.Count} program(s) over {front.ValsetSize} validation examples "
+                + $"({string.Join(", ", coverage.Select(kv => $"#{kv.Key} best on {kv.Value}"))}); front score {PythonFloat.Repr(frontScore)}",
+            Score = frontScore,
+            BestScore = best,
+            ParetoCoverage = coverage,
+        });
     }
 
     /// <summary>Adds a program scored on the whole valset (the evaluation's calls are counted here).</summary>
