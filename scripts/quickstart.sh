@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: optimize a DSPy program in-process. Without a provider key it runs on the simulated LM (`sim`,
+# The main job: optimize a DSPy program on an embedded in-process silo (the cluster's grains in this process). Without a provider key it runs on the simulated LM (`sim`,
 # see docs/sim.md), so the scores are the simulator's, not a real model's. Extra arguments go to `dspy compile`,
 # e.g. --lm openai/gpt-4o-mini, --module cot, --optimizer labeled-fewshot.
 set -euo pipefail

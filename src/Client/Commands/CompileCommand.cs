@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Dspy.Grains;
 
 namespace Dspy.Cli;
 
@@ -10,8 +11,9 @@ namespace Dspy.Cli;
 /// <c>--max-tokens</c> and <c>--max-cost</c> are hard limits on the compile's LM use (the optimizer stops with the best
 /// program found within them); <c>--dry-run</c> projects the compile's calls, tokens and cost on the simulated LM and
 /// spends nothing; <c>--run-dir</c> keeps the LM cache and the evaluation store of the run, so re-running a killed compile
-/// with the same folder resumes it without repeating completed LM calls. <c>--cluster HOST:PORT</c> submits the compile to a
-/// running cluster instead (<see cref="ClusterCompile"/>).
+/// with the same folder resumes it without repeating completed LM calls. The compile runs on an embedded in-process silo
+/// (<see cref="EmbeddedCompile"/>, DESIGN s6) unless it needs the in-process path (<see cref="RunsOnEmbeddedSilo"/>);
+/// <c>--cluster HOST:PORT</c> submits it to a running cluster instead (<see cref="ClusterCompile"/>).
 /// </summary>
 internal static class CompileCommand
 {
@@ -51,10 +53,12 @@ internal static class CompileCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout." };
         var cluster = new Option<string?>("--cluster")
         {
-            Description = "HOST:PORT of a running cluster's gateway: submit the compile to it and follow its progress , any optimizer).",
+            Description = "HOST:PORT of a running cluster's gateway: submit the compile to it and follow its progress (any optimizer but knn-fewshot).",
         };
 
-        var command = new Command("compile", "Optimize the program with a DSPy optimizer, compare scores before and after, and save it.")
+        var command = new Command("compile", "Optimize the program with a DSPy optimizer, compare scores before and after, and save it. "
+            + "The compile runs on an embedded in-process Orleans silo, through the grains a cluster runs (--cluster: on a running cluster); "
+            + "--dry-run, knn-fewshot, bootstrap-finetune and better-together run in-process without a silo.")
         {
             signature, module, programFile, train, val, metric, optimizer, seed, maxDemos, maxLabeled, maxRounds, numCandidates, stopAtScore, auto,
             parallelTrials, promptLm, maxCalls, maxTokens, maxCost, dryRun, runDir, threads, lm, apiBase, output, json, cluster,
@@ -144,6 +148,17 @@ internal static class CompileCommand
             var promptLanguageModel = promptModel is null ? null : CreatePromptLm(promptModel, api, run?.Cache);
             var teleprompter = chosen.Create(context with { TaskLm = languageModel, PromptLm = promptLanguageModel });
 
+            if (RunsOnEmbeddedSilo(chosen.Name, isDryRun))
+            {
+                return await EmbeddedCompile.RunAsync(new EmbeddedCompileRequest
+                {
+                    Optimizer = chosen, Teleprompter = teleprompter, Arguments = arguments, Lm = languageModel,
+                    LmFactory = m => CreatePromptLm(m, api, run?.Cache), PromptModel = promptModel, Run = run, SignatureText = parse.GetRequiredValue(signature),
+                    Module = moduleName, Program = program, ProgramPath = programPath, Trainset = trainset, Valset = valset, ValPath = valPath,
+                    MetricName = metricName, Model = model, Limits = limits, OutPath = outPath!, Json = parse.GetValue(json),
+                }, ct);
+            }
+
             using var scope = Settings.Context(s => s with { Lm = languageModel, NumThreads = numThreads });
             var interactive = !Console.IsErrorRedirected;
             var evaluator = (IProgramEvaluator?)run?.CreateEvaluator() ?? LocalProgramEvaluator.Instance;
@@ -179,60 +194,31 @@ internal static class CompileCommand
             }
             var (after, afterCalls) = await MeteredAsync(() => evaluate.RunAsync(optimized, progress: new ProgressBar(Console.Error, interactive), cancellationToken: ct));
             await optimized.SaveAsync(outPath!, ct);
-
-            var demos = optimized.NamedPredictors().ToDictionary(p => p.Name, p => (object?)(long)p.Predictor.Demos.Count, StringComparer.Ordinal);
-            var used = budget.Used;
-            if (parse.GetValue(json))
+            new CompileSummary
             {
-                Console.Out.WriteLine(PythonJson.Dumps(new Dictionary<string, object?>
-                {
-                    ["optimizer"] = chosen.Name,
-                    ["params"] = new Dictionary<string, object?>(teleprompter.GetParams(), StringComparer.Ordinal),
-                    ["module"] = moduleName,
-                    ["metric"] = metricName,
-                    ["lm"] = model,
-                    ["train_size"] = (long)trainset.Count,
-                    ["val_size"] = (long)valset.Count,
-                    ["val_source"] = valPath is null ? "train" : "val",
-                    ["score_before"] = before.Score,
-                    ["score_after"] = after.Score,
-                    ["lm_calls"] = new Dictionary<string, object?>
-                    {
-                        ["before"] = beforeCalls,
-                        ["compile"] = compileCalls,
-                        ["after"] = afterCalls,
-                        ["total"] = beforeCalls + compileCalls + afterCalls,
-                    },
-                    ["budget"] = new Dictionary<string, object?>
-                    {
-                        ["max_calls"] = limits.MaxCalls,
-                        ["max_tokens"] = limits.MaxTokens,
-                        ["max_cost"] = limits.MaxCost,
-                        ["calls"] = used.LmCalls,
-                        ["tokens"] = used.PromptTokens + used.CompletionTokens,
-                        ["cost"] = used.Cost,
-                        ["exhausted"] = budget.IsExhausted,
-                    },
-                    ["run_dir"] = run?.Directory,
-                    ["resumed"] = run?.Resumed,
-                    ["demos"] = demos,
-                    ["out"] = outPath,
-                }, ensureAscii: false, indent: 2));
-            }
-            else
-            {
-                var valName = valPath is null ? "trainset" : "val set";
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"",-9} {"score",9} {"LM calls",9}"));
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"before",-9} {Percent(before.Score),9} {beforeCalls,9}"));
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"compile",-9} {"",9} {compileCalls,9}"));
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"after",-9} {Percent(after.Score),9} {afterCalls,9}"));
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{metricName} on the {valName} ({valset.Count} examples) with {model}; {chosen.Name} demos per predictor: {string.Join(", ", demos.Select(d => $"{d.Key}={d.Value}"))}; saved to {outPath}"));
-            }
+                Optimizer = chosen.Name, Params = teleprompter.GetParams(), Module = moduleName, MetricName = metricName, Model = model,
+                TrainSize = trainset.Count, ValSize = valset.Count, ValPath = valPath, ScoreBefore = before.Score, ScoreAfter = after.Score,
+                BeforeCalls = beforeCalls, CompileCalls = compileCalls, AfterCalls = afterCalls, Limits = limits, Used = budget.Used,
+                Exhausted = budget.IsExhausted, Run = run, Optimized = optimized, OutPath = outPath!,
+            }.Write(Console.Out, parse.GetValue(json));
             return ExitCodes.Success;
         }));
         return command;
     }
+
+    /// <summary>Set to 1, <c>dspy compile</c> runs every compile in-process, without the embedded silo (for comparison).</summary>
+    public const string InProcessVariable = "DSPY_COMPILE_IN_PROCESS";
+
+    // The fine-tuning optimizers keep traces of the student's own predictors and LMs; the evaluations of a compile run are
+    // traced on programs the shards rebuild, so no trace would match (the run fails with "no trace was kept").
+    private static readonly string[] TracingOptimizers = ["bootstrap-finetune", "better-together"];
+
+    // DESIGN s6: a compile runs on the embedded silo, through the same grains as on a cluster (an LM budget is the run's
+    // cluster budget there), unless it needs what only the in-process path has: a dry run (the library's projection),
+    // knn-fewshot (whose program the silo cannot rebuild from a saved state), or fine-tuning on the student's traces.
+    private static bool RunsOnEmbeddedSilo(string optimizer, bool dryRun) =>
+        !dryRun && CompileRunConfig.NotOnCluster(optimizer) is null && !TracingOptimizers.Contains(optimizer)
+        && Environment.GetEnvironmentVariable(InProcessVariable) != "1";
 
     private static BudgetLimits ParseLimits(long? maxCalls, long? maxTokens, double? maxCost)
     {

@@ -79,4 +79,10 @@ public sealed record RunProgressEvent
     /// count is the front's size. Null for other events.
     /// </summary>
     [Id(6)] public IReadOnlyDictionary<int, int>? ParetoCoverage { get; init; }
+
+    /// <summary>The optimizer's DSPy name that reported the event (e.g. <c>BootstrapFewShot</c>), for optimizer events.</summary>
+    [Id(7)] public string? Optimizer { get; init; }
+
+    /// <summary>The planned number of trials, if the optimizer knows it.</summary>
+    [Id(8)] public int? TotalTrials { get; init; }
 }

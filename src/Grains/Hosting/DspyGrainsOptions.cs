@@ -73,6 +73,24 @@ public sealed partial class DspyGrainsOptions
     public BaseLM? Lm { get; set; }
 
     /// <summary>
+    /// Builds the other models a run names (<c>--prompt-lm</c>) when <see cref="Lm"/> is set, so they get the host's
+    /// settings (base URL, cache); null builds a plain <see cref="LM"/>.
+    /// </summary>
+    public Func<string, BaseLM>? LmFactory { get; set; }
+
+    /// <summary>
+    /// Wraps the evaluator of each compile run (run id, the cluster evaluator), e.g. with a run folder's evaluation store
+    /// (<c>MemoizingProgramEvaluator</c>) in an embedded silo; null runs the cluster evaluator as it is.
+    /// </summary>
+    public Func<string, IProgramEvaluator, IProgramEvaluator>? RunEvaluator { get; set; }
+
+    /// <summary>
+    /// Told in-process (run id, phase) when a compile run starts its <c>baseline</c>, <c>compile</c> and <c>final</c>
+    /// phases and when it is <c>done</c> (an embedded host meters its LM calls per phase); each phase has finished when the next is told.
+    /// </summary>
+    public Action<string, string>? RunPhase { get; set; }
+
+    /// <summary>
     /// How often a running compile run's reminder fires; after a silo or cluster failure the run resumes within this
     /// time even if nobody calls it. Orleans' minimum reminder period is lowered to it when shorter.
     /// </summary>

@@ -51,7 +51,7 @@ public static class DspySiloBuilderExtensions
         }
 
         silo.Services.AddSingleton(sp => new SiloLanguageModel(options.Lm ?? CreateLm(options, options.LmModel, sp), options.NumThreads,
-            model => options.Lm is null ? CreateLm(options, model, sp) : new LM(model, cache: options.LmCache)));
+            model => options.Lm is null ? CreateLm(options, model, sp) : options.LmFactory?.Invoke(model) ?? new LM(model, cache: options.LmCache)));
         silo.Services.AddSingleton<IGrainStorageSerializer>(serializer);
         silo.Services.AddSingleton(options);
         if (options.ResumeReminderPeriod < TimeSpan.FromMinutes(1))

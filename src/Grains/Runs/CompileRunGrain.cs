@@ -162,12 +162,14 @@ public sealed partial class CompileRunGrain(
         var train = (await dataset.GetAsync(config.TrainIds)).Select(e => e.ToExample()).ToList();
         var val = config.ValIds.Count == 0 ? train : (await dataset.GetAsync(config.ValIds)).Select(e => e.ToExample()).ToList();
         var student = config.InitialStateJson is null ? config.Program.Build() : config.Program.Build(config.InitialStateJson);
-        var evaluator = new ClusterProgramEvaluator(GrainFactory, new ClusterProgramEvaluatorOptions
+        IProgramEvaluator evaluator = new ClusterProgramEvaluator(GrainFactory, new ClusterProgramEvaluatorOptions
         {
             RunId = runId, Program = config.Program, DatasetId = config.DatasetId, ShardSize = config.ShardSize,
         });
+        if (options.RunEvaluator is { } wrap) evaluator = wrap(runId, evaluator);
 
         using var scope = Settings.Context(s => s with { Lm = silo.Lm });
+        options.RunPhase?.Invoke(runId, "baseline");
         var baseline = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = student, Examples = val, Metric = metric, Phase = "baseline" }, cancellationToken);
         if (state.State.BaselineScore is null)
         {
@@ -176,14 +178,18 @@ public sealed partial class CompileRunGrain(
         }
         // GEPA keeps its Pareto front in the run's persisted Pareto-front grain (resumable, visible); others run as built.
         var optimizer = ParetoFrontGrainStore.Attach(OptimizerCatalog.Create(config, metric, silo), GrainFactory, runId);
+        options.RunPhase?.Invoke(runId, "compile");
         var progress = new InlineProgress(e => AddEvent(new RunProgressEvent
         {
             Kind = e.Kind.ToString(), Message = e.Message, Score = e.Score, BestScore = e.BestScore, Trial = e.Trial, ParetoCoverage = e.ParetoCoverage,
+            Optimizer = e.Optimizer, TotalTrials = e.TotalTrials,
         }));
         var optimized = await RunBudgetScope.OptimizeAsync(GrainFactory, runId, config.Budget, siloDetails.SiloAddress.ToString(), logger,
             () => optimizer.CompileAsync(student, train, new CompileOptions { Evaluator = evaluator, Progress = progress }, cancellationToken),
             (used, e) => { state.State.Budget = used; AddEvent(e); });
+        options.RunPhase?.Invoke(runId, "final");
         var final = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = optimized, Examples = val, Metric = metric, Phase = "final" }, cancellationToken);
+        options.RunPhase?.Invoke(runId, "done");
         return (PythonJson.Dumps(optimized.DumpState()), final.Score);
     }
 

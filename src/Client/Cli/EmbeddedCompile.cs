@@ -1,0 +1,200 @@
+using Dspy.Grains;
+
+namespace Dspy.Cli;
+
+/// <summary>What <c>dspy compile</c> runs on the embedded silo, parsed, checked and read by <see cref="CompileCommand"/>.</summary>
+internal sealed record EmbeddedCompileRequest
+{
+    public required OptimizerFactory Optimizer { get; init; }
+
+    /// <summary>The optimizer as the CLI built it (its parameters go into the summary; the silo builds its own from the config).</summary>
+    public required Teleprompter Teleprompter { get; init; }
+    public required OptimizerArguments Arguments { get; init; }
+
+    /// <summary>The task LM (the run folder's cache in it under <c>--run-dir</c>); the silo runs the program with it.</summary>
+    public required LM Lm { get; init; }
+
+    /// <summary>Builds <c>--prompt-lm</c> models with the CLI's settings (base URL, run folder cache).</summary>
+    public required Func<string, BaseLM> LmFactory { get; init; }
+    public string? PromptModel { get; init; }
+    public RunFolder? Run { get; init; }
+    public required string SignatureText { get; init; }
+    public required string Module { get; init; }
+    public required Module Program { get; init; }
+    public string? ProgramPath { get; init; }
+    public required IReadOnlyList<Example> Trainset { get; init; }
+    public required IReadOnlyList<Example> Valset { get; init; }
+    public string? ValPath { get; init; }
+    public required string MetricName { get; init; }
+    public required string Model { get; init; }
+
+    /// <summary><c>--max-calls</c>, <c>--max-tokens</c>, <c>--max-cost</c>: the run's cluster budget (<see cref="CompileRunConfig.Budget"/>).</summary>
+    public required BudgetLimits Limits { get; init; }
+    public required string OutPath { get; init; }
+    public bool Json { get; init; }
+}
+
+/// <summary>
+/// <c>dspy compile</c> without <c>--cluster</c> (DESIGN s6, embedded mode): starts an Orleans silo in this process
+/// (<see cref="EmbeddedSilo"/>), submits the compile to its compile-run grain with <see cref="CompileRunClient"/> (the same
+/// grains and evaluator a cluster runs), shows the run's events like an in-process compile, and saves the program the
+/// run stores. The silo uses the CLI's LM pipeline; LM calls are counted per phase (before, compile, after) by a
+/// process-wide usage tracker read at the phase boundaries the run grain reports.
+/// </summary>
+internal static class EmbeddedCompile
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+    public static async Task<int> RunAsync(EmbeddedCompileRequest request, CancellationToken cancellationToken)
+    {
+        var spec = new ProgramSpec(request.Module, request.SignatureText);
+        spec.EnsureMatches(request.Program);
+        var initialState = request.ProgramPath is null ? null : PythonJson.Dumps(request.Program.DumpState());
+        var args = request.Arguments;
+
+        // Every LM call in this process, wherever the silo runs it (the run grain, the shard grains), lands in this tracker.
+        // An unlimited budget beside it counts as the in-process compile's budget does (n generations are n calls).
+        var tracker = new UsageTracker();
+        var counter = new LMBudget(new BudgetLimits());
+        Settings.Configure(s => s with { UsageTracker = tracker, Budget = counter });
+        var phases = new PhaseMeter(tracker);
+        var charged = new PhaseMeter(() => counter.Used);
+        var runId = "cli-" + Guid.NewGuid().ToString("N");
+        await using var silo = await EmbeddedSilo.StartAsync(o =>
+        {
+            o.Lm = request.Lm;
+            o.LmFactory = request.LmFactory;
+            o.NumThreads = args.NumThreads;
+            o.RunEvaluator = request.Run is { } run ? (_, inner) => run.CreateEvaluator(inner) : null;
+            o.RunPhase = (id, phase) =>
+            {
+                if (id != runId) return;
+                phases.Enter(phase);
+                charged.Enter(phase);
+            };
+        }, cancellationToken);
+
+        var client = new CompileRunClient(silo.Client);
+        await client.SubmitAsync(runId, spec, request.Trainset, request.ValPath is null ? null : request.Valset, request.MetricName, request.Optimizer.Name, c => c with
+        {
+            InitialStateJson = initialState,
+            Seed = args.Seed,
+            MaxBootstrappedDemos = args.MaxDemos,
+            MaxLabeledDemos = args.MaxLabeled,
+            NumCandidatePrograms = args.NumCandidates,
+            MaxRounds = args.MaxRounds,
+            StopAtScore = args.StopAtScore,
+            Auto = args.Auto,
+            Parallelism = args.Parallelism,
+            PromptModel = request.PromptModel,
+            NumThreads = args.NumThreads,
+            // One shard per evaluation: on one silo more shards buy nothing, and --threads stays the number of LM calls in
+            // flight, as in-process (so a killed compile loses at most that many, and a provider sees the same concurrency).
+            ShardSize = request.Trainset.Count + request.Valset.Count,
+            Budget = request.Limits.IsLimited ? RunBudgetLimits.From(request.Limits) : null,
+        });
+
+        var progress = new OptimizerProgressWriter(Console.Error, !Console.IsErrorRedirected, request.Limits);
+        var status = await client.WaitAsync(runId, e =>
+        {
+            if (ToOptimizerEvent(e, phases.CompileSoFar()) is { } optimizerEvent) progress.Report(optimizerEvent);
+        }, PollInterval, cancellationToken);
+        if (status.State == CompileRunState.Failed && status.Budget is { Exhausted: true })
+        {
+            throw new CliException($"the LM budget ran out before the optimizer had a program to return: {FirstLine(status.Error ?? "")}", ExitCodes.Failure);
+        }
+        if (status.State != CompileRunState.Completed || status.ResultStateJson is null || status.BaselineScore is not { } before || status.OptimizedScore is not { } after)
+        {
+            throw new CliException($"the compile run {status.State.ToString().ToLowerInvariant()}{(status.Error is null ? "" : ": " + FirstLine(status.Error))}",
+                ExitCodes.Failure);
+        }
+
+        if (status.Budget is { Exhausted: true })
+        {
+            await Console.Error.WriteLineAsync($"note: the LM budget ({request.Limits}) ran out; {request.Optimizer.Name} returned the best program found within it.");
+        }
+        var optimized = spec.Build(status.ResultStateJson);
+        await optimized.SaveAsync(request.OutPath, cancellationToken);
+        new CompileSummary
+        {
+            Optimizer = request.Optimizer.Name,
+            Params = request.Teleprompter.GetParams(),
+            Module = request.Module,
+            MetricName = request.MetricName,
+            Model = request.Model,
+            TrainSize = request.Trainset.Count,
+            ValSize = request.Valset.Count,
+            ValPath = request.ValPath,
+            ScoreBefore = before,
+            ScoreAfter = after,
+            BeforeCalls = phases.Between("baseline", "compile").LmCalls,
+            CompileCalls = phases.Between("compile", "final").LmCalls,
+            AfterCalls = phases.Between("final", "done").LmCalls,
+            Limits = request.Limits,
+            // Under limits, the run budget's own count (what it charged); without, the compile phase's calls.
+            Used = status.Budget?.Used ?? charged.Between("compile", "final"),
+            Exhausted = status.Budget?.Exhausted ?? false,
+            Run = request.Run,
+            Optimized = optimized,
+            OutPath = request.OutPath,
+            RunId = runId,
+        }.Write(Console.Out, request.Json);
+        return ExitCodes.Success;
+    }
+
+    // The run's optimizer events back in the form the in-process progress display takes; the run's own phases
+    // (baseline, completed) are not shown, as an in-process compile shows none for them either.
+    private static OptimizerEvent? ToOptimizerEvent(RunProgressEvent e, OptimizerBudget compileSoFar) =>
+        Enum.TryParse<OptimizerEventKind>(e.Kind, out var kind) && e.Optimizer is { } optimizer
+            ? new OptimizerEvent
+            {
+                Optimizer = optimizer, Kind = kind, Trial = e.Trial, TotalTrials = e.TotalTrials, Score = e.Score, BestScore = e.BestScore,
+                Message = e.Message, Budget = compileSoFar,
+            }
+            : null;
+
+    private static string FirstLine(string message)
+    {
+        var line = message.Split('\n', 2)[0].Trim();
+        return line.Length == 0 ? message.Trim() : line;
+    }
+
+    /// <summary>The usage at each phase boundary of the run (a phase has finished when the next one is entered).</summary>
+    private sealed class PhaseMeter(Func<OptimizerBudget> read)
+    {
+        public PhaseMeter(UsageTracker tracker) : this(() => OptimizerBudget.From(tracker.GetTotalTokens()))
+        {
+        }
+
+        private readonly Lock _lock = new();
+        private readonly Dictionary<string, OptimizerBudget> _at = new(StringComparer.Ordinal);
+
+        // A resumed run re-enters its phases; the last entry counts, as the in-process compile counts one pass.
+        public void Enter(string phase)
+        {
+            var now = read();
+            lock (_lock) _at[phase] = now;
+        }
+
+        public OptimizerBudget Between(string from, string to)
+        {
+            lock (_lock) return _at.TryGetValue(from, out var a) && _at.TryGetValue(to, out var b) ? Minus(b, a) : OptimizerBudget.None;
+        }
+
+        // The compile phase's usage so far, for the progress display (events are polled, so an event may be shown after
+        // the phase ended: then the phase's total). The optimizer's own calls (not its evaluations) join at the phase's end.
+        public OptimizerBudget CompileSoFar()
+        {
+            OptimizerBudget? start, end;
+            lock (_lock)
+            {
+                start = _at.GetValueOrDefault("compile");
+                end = _at.GetValueOrDefault("final");
+            }
+            return start is null ? OptimizerBudget.None : Minus(end ?? read(), start);
+        }
+
+        private static OptimizerBudget Minus(OptimizerBudget b, OptimizerBudget a) => new(b.LmCalls - a.LmCalls, b.PromptTokens - a.PromptTokens,
+            b.CompletionTokens - a.CompletionTokens, b.Cost is null && a.Cost is null ? null : (b.Cost ?? 0) - (a.Cost ?? 0));
+    }
+}
