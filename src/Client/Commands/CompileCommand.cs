@@ -209,15 +209,11 @@ internal static class CompileCommand
     /// <summary>Set to 1, <c>dspy compile</c> runs every compile in-process, without the embedded silo (for comparison).</summary>
     public const string InProcessVariable = "DSPY_COMPILE_IN_PROCESS";
 
-    // The fine-tuning optimizers keep traces of the student's own predictors and LMs; the evaluations of a compile run are
-    // traced on programs the shards rebuild, so no trace would match (the run fails with "no trace was kept").
-    private static readonly string[] TracingOptimizers = ["bootstrap-finetune", "better-together"];
-
     // DESIGN s6: a compile runs on the embedded silo, through the same grains as on a cluster (an LM budget is the run's
     // cluster budget there), unless it needs what only the in-process path has: a dry run (the library's projection),
     // knn-fewshot (whose program the silo cannot rebuild from a saved state), or fine-tuning on the student's traces.
     private static bool RunsOnEmbeddedSilo(string optimizer, bool dryRun) =>
-        !dryRun && CompileRunConfig.NotOnCluster(optimizer) is null && !TracingOptimizers.Contains(optimizer)
+        !dryRun && CompileRunConfig.NotOnCluster(optimizer) is null
         && Environment.GetEnvironmentVariable(InProcessVariable) != "1";
 
     private static BudgetLimits ParseLimits(long? maxCalls, long? maxTokens, double? maxCost)

@@ -53,12 +53,15 @@ public sealed class AnyOptimizerOnClusterTests(ClusterFixture fixture)
         Assert.All(updates, e => Assert.True(e.ParetoCoverage is { Count: > 0 }, "a Pareto update without coverage"));
     }
 
-    [Fact]
-    public async Task Knn_fewshot_is_refused_with_the_reason()
+    [Theory]
+    [InlineData("knn-fewshot")]
+    [InlineData("bootstrap-finetune")]
+    [InlineData("better-together")]
+    public async Task Optimizers_the_silos_cannot_run_are_refused_with_the_reason(string optimizer)
     {
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => new CompileRunClient(fixture.Grains).SubmitAsync("any-knn", CompileRunTests.Intent,
-            CompileRunTests.Train, CompileRunTests.Val, "exact_match", "knn-fewshot"));
-        Assert.StartsWith("knn-fewshot cannot run on the cluster", ex.Message, StringComparison.Ordinal);
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => new CompileRunClient(fixture.Grains).SubmitAsync($"any-refused-{optimizer}",
+            CompileRunTests.Intent, CompileRunTests.Train, CompileRunTests.Val, "exact_match", optimizer));
+        Assert.StartsWith($"{optimizer} cannot run on the cluster", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
