@@ -32,6 +32,9 @@ internal sealed record ClusterCompileRequest
     public required string MetricName { get; init; }
     public required string OutPath { get; init; }
     public bool Json { get; init; }
+
+    /// <summary><c>--max-calls</c>, <c>--max-tokens</c>, <c>--max-cost</c>: the run's cluster budget (<see cref="CompileRunConfig.Budget"/>).</summary>
+    public BudgetLimits Limits { get; init; } = BudgetLimits.None;
 }
 
 /// <summary>
@@ -91,6 +94,7 @@ internal static class ClusterCompile
                 Parallelism = args.Parallelism,
                 PromptModel = request.PromptModel,
                 NumThreads = request.ThreadsGiven ? args.NumThreads : null,
+                Budget = request.Limits.IsLimited ? RunBudgetLimits.From(request.Limits) : null,
             });
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
@@ -102,12 +106,20 @@ internal static class ClusterCompile
         var progress = new RunProgressWriter(Console.Error, !Console.IsErrorRedirected, request.Optimizer.Name);
         var status = await client.WaitAsync(runId, progress.Report, cancellationToken: cancellationToken);
         progress.EndLine();
+        if (status.State == CompileRunState.Failed && status.Budget is { Exhausted: true })
+        {
+            throw new CliException($"the LM budget ran out before the optimizer had a program to return: {FirstLine(status.Error ?? "")}", ExitCodes.Failure);
+        }
         if (status.State != CompileRunState.Completed || status.ResultStateJson is null)
         {
             throw new CliException($"the cluster run {runId} {status.State.ToString().ToLowerInvariant()}{(status.Error is null ? "" : ": " + FirstLine(status.Error))}",
                 ExitCodes.Failure);
         }
 
+        if (status.Budget is { Exhausted: true })
+        {
+            await Console.Error.WriteLineAsync($"note: the LM budget ({request.Limits}) ran out; {request.Optimizer.Name} returned the best program found within it.");
+        }
         var optimized = spec.Build(status.ResultStateJson);
         await optimized.SaveAsync(request.OutPath, cancellationToken);
         WriteSummary(request, teleprompter, runId, status, optimized, trainset.Count, valset?.Count ?? trainset.Count);
@@ -138,6 +150,16 @@ internal static class ClusterCompile
                 ["score_before"] = status.BaselineScore,
                 ["score_after"] = status.OptimizedScore,
                 ["demos"] = demos,
+                ["budget"] = status.Budget is not { } b ? null : new Dictionary<string, object?>
+                {
+                    ["max_calls"] = request.Limits.MaxCalls,
+                    ["max_tokens"] = request.Limits.MaxTokens,
+                    ["max_cost"] = request.Limits.MaxCost,
+                    ["calls"] = b.Calls,
+                    ["tokens"] = b.PromptTokens + b.CompletionTokens,
+                    ["cost"] = b.Cost,
+                    ["exhausted"] = b.Exhausted,
+                },
                 ["out"] = request.OutPath,
             }, ensureAscii: false, indent: 2));
             return;

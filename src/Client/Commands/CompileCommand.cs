@@ -98,7 +98,7 @@ internal static class CompileCommand
             if (parse.GetValue(cluster) is { } clusterAddress)
             {
                 ClusterCompile.RejectUnsupported([
-                    ("--max-calls/--max-tokens/--max-cost", limits.IsLimited), ("--dry-run", isDryRun),
+                    ("--dry-run", isDryRun),
                     ("--run-dir", parse.GetValue(runDir) is not null), ("--lm", parse.GetValue(lm) is not null),
                     ("--api-base", parse.GetValue(apiBase) is not null),
                 ]);
@@ -107,7 +107,7 @@ internal static class CompileCommand
                     Address = clusterAddress, Optimizer = chosen, Arguments = arguments, PromptModel = parse.GetValue(promptLm),
                     ThreadsGiven = parse.GetResult(threads) is { Implicit: false }, Signature = sig, SignatureText = parse.GetRequiredValue(signature),
                     Module = parse.GetValue(module)!, ProgramPath = parse.GetValue(programFile), TrainPath = parse.GetRequiredValue(train),
-                    ValPath = parse.GetValue(val), MetricName = metricName, OutPath = outPath!, Json = parse.GetValue(json),
+                    ValPath = parse.GetValue(val), MetricName = metricName, OutPath = outPath!, Json = parse.GetValue(json), Limits = limits,
                 }, ct);
             }
             var runDirectory = parse.GetValue(runDir);

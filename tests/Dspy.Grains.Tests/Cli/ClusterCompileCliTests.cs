@@ -62,6 +62,34 @@ public sealed class ClusterCompileCliTests
     }
 
     [Fact]
+    public async Task A_call_limit_is_the_runs_cluster_budget_and_is_never_exceeded()
+    {
+        var dir = Directory.CreateTempSubdirectory("dspy-cluster-cli-").FullName;
+        try
+        {
+            var train = Path.Combine(dir, "train.jsonl");
+            await File.WriteAllLinesAsync(train, File.ReadLines(Path.Combine(RepoRoot, "samples", "arithmetic", "train.jsonl")).Take(12));
+            await using var silo = SiloProcess.Start(new Dictionary<string, string> { ["DSPY_CACHEDIR"] = Path.Combine(dir, "silo-cache") });
+            await silo.WaitReadyAsync(TimeSpan.FromMinutes(2));
+            var result = await RunCliAsync(
+            [
+                "compile", "--signature", "question -> answer: int", "--train", train, "--metric", "exact_match", "--optimizer", "bootstrap-fewshot",
+                "--max-calls", "5", "--cluster", $"127.0.0.1:{silo.GatewayPort}", "--out", Path.Combine(dir, "out.json"), "--json",
+            ], dir);
+            Assert.True(result.ExitCode == 0, result.Stderr + "\n--- silo ---\n" + silo.Output);
+            using var json = JsonDocument.Parse(result.Stdout);
+            var budget = json.RootElement.GetProperty("budget");
+            Assert.InRange(budget.GetProperty("calls").GetInt64(), 1, 5);
+            Assert.True(budget.GetProperty("exhausted").GetBoolean());
+            Assert.Contains("note: the LM budget (5 calls) ran out", result.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_cluster_fails_with_exit_1_and_one_line()
     {
         var dir = Directory.CreateTempSubdirectory("dspy-cluster-cli-").FullName;
@@ -88,7 +116,7 @@ public sealed class ClusterCompileCliTests
 
     [Theory]
     [InlineData("--optimizer", "knn-fewshot", "knn-fewshot cannot run on the cluster")]
-    [InlineData("--max-calls", "10", "--max-calls/--max-tokens/--max-cost cannot be combined with --cluster")]
+    [InlineData("--api-base", "http://127.0.0.1:1/v1", "--api-base cannot be combined with --cluster")]
     [InlineData("--lm", "sim", "--lm cannot be combined with --cluster: the silos run the program with their own LM")]
     [InlineData("--run-dir", "somewhere", "--run-dir cannot be combined with --cluster")]
     [InlineData("--num-candidates", "3", "--num-candidates and --stop-at-score apply to random-search")]
