@@ -81,21 +81,8 @@ internal static class ClusterCompile
         var runId = "cli-" + Guid.NewGuid().ToString("N");
         try
         {
-            await client.SubmitAsync(runId, spec, trainset, valset, request.MetricName, request.Optimizer.Name, c => c with
-            {
-                InitialStateJson = initialState,
-                Seed = args.Seed,
-                MaxBootstrappedDemos = args.MaxDemos,
-                MaxLabeledDemos = args.MaxLabeled,
-                NumCandidatePrograms = args.NumCandidates,
-                MaxRounds = args.MaxRounds,
-                StopAtScore = args.StopAtScore,
-                Auto = args.Auto,
-                Parallelism = args.Parallelism,
-                PromptModel = request.PromptModel,
-                NumThreads = request.ThreadsGiven ? args.NumThreads : null,
-                Budget = request.Limits.IsLimited ? RunBudgetLimits.From(request.Limits) : null,
-            });
+            await client.SubmitAsync(runId, spec, trainset, valset, request.MetricName, request.Optimizer.Name,
+                c => c.WithOptimizer(args, request.PromptModel, request.ThreadsGiven ? args.NumThreads : null, request.Limits, initialState));
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
         {

@@ -75,24 +75,13 @@ internal static class EmbeddedCompile
         }, cancellationToken);
 
         var client = new CompileRunClient(silo.Client);
-        await client.SubmitAsync(runId, spec, request.Trainset, request.ValPath is null ? null : request.Valset, request.MetricName, request.Optimizer.Name, c => c with
-        {
-            InitialStateJson = initialState,
-            Seed = args.Seed,
-            MaxBootstrappedDemos = args.MaxDemos,
-            MaxLabeledDemos = args.MaxLabeled,
-            NumCandidatePrograms = args.NumCandidates,
-            MaxRounds = args.MaxRounds,
-            StopAtScore = args.StopAtScore,
-            Auto = args.Auto,
-            Parallelism = args.Parallelism,
-            PromptModel = request.PromptModel,
-            NumThreads = args.NumThreads,
-            // One shard per evaluation: on one silo more shards buy nothing, and --threads stays the number of LM calls in
-            // flight, as in-process (so a killed compile loses at most that many, and a provider sees the same concurrency).
-            ShardSize = request.Trainset.Count + request.Valset.Count,
-            Budget = request.Limits.IsLimited ? RunBudgetLimits.From(request.Limits) : null,
-        });
+        await client.SubmitAsync(runId, spec, request.Trainset, request.ValPath is null ? null : request.Valset, request.MetricName, request.Optimizer.Name,
+            c => c.WithOptimizer(args, request.PromptModel, args.NumThreads, request.Limits, initialState) with
+            {
+                // One shard per evaluation: on one silo more shards buy nothing, and --threads stays the number of LM calls in
+                // flight, as in-process (so a killed compile loses at most that many, and a provider sees the same concurrency).
+                ShardSize = request.Trainset.Count + request.Valset.Count,
+            });
 
         var progress = new OptimizerProgressWriter(Console.Error, !Console.IsErrorRedirected, request.Limits);
         var status = await client.WaitAsync(runId, e =>
