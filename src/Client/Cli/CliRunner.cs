@@ -48,7 +48,8 @@ internal static class CliRunner
         }
     }
 
-    private static string FirstLine(string message)
+    /// <summary>The first non-empty line of an error message (CLI errors are one line).</summary>
+    internal static string FirstLine(string message)
     {
         var line = message.Split('\n', 2)[0].Trim();
         return line.Length == 0 ? message.Trim() : line;

@@ -86,7 +86,7 @@ internal static class ClusterCompile
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
         {
-            throw new CliException($"--cluster: lost the cluster at {request.Address}: {FirstLine(ex.Message)}", ExitCodes.Failure, ex);
+            throw new CliException($"--cluster: lost the cluster at {request.Address}: {CliRunner.FirstLine(ex.Message)}", ExitCodes.Failure, ex);
         }
         await Console.Error.WriteLineAsync($"submitted run {runId} to the cluster at {request.Address}");
 
@@ -95,11 +95,11 @@ internal static class ClusterCompile
         progress.EndLine();
         if (status.State == CompileRunState.Failed && status.Budget is { Exhausted: true })
         {
-            throw new CliException($"the LM budget ran out before the optimizer had a program to return: {FirstLine(status.Error ?? "")}", ExitCodes.Failure);
+            throw new CliException($"the LM budget ran out before the optimizer had a program to return: {CliRunner.FirstLine(status.Error ?? "")}", ExitCodes.Failure);
         }
         if (status.State != CompileRunState.Completed || status.ResultStateJson is null)
         {
-            throw new CliException($"the cluster run {runId} {status.State.ToString().ToLowerInvariant()}{(status.Error is null ? "" : ": " + FirstLine(status.Error))}",
+            throw new CliException($"the cluster run {runId} {status.State.ToString().ToLowerInvariant()}{(status.Error is null ? "" : ": " + CliRunner.FirstLine(status.Error))}",
                 ExitCodes.Failure);
         }
 
@@ -183,7 +183,7 @@ internal static class ClusterCompile
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            var why = ex is OperationCanceledException ? $"no answer within {ConnectTimeout.TotalSeconds:0} s" : FirstLine(ex.Message);
+            var why = ex is OperationCanceledException ? $"no answer within {ConnectTimeout.TotalSeconds:0} s" : CliRunner.FirstLine(ex.Message);
             throw new CliException($"--cluster: cannot reach the cluster gateway at {address}: {why}", ExitCodes.Failure, ex);
         }
     }
@@ -211,12 +211,6 @@ internal static class ClusterCompile
         ex is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException;
 
     private static string Percent(double? score) => score is { } s ? PythonFloat.Repr(s) + "%" : "-";
-
-    private static string FirstLine(string message)
-    {
-        var line = message.Split('\n', 2)[0].Trim();
-        return line.Length == 0 ? message.Trim() : line;
-    }
 
     /// <summary>The run's progress events on stderr: one line per phase, new best and finish; a redrawn trial line on a terminal.</summary>
     private sealed class RunProgressWriter(TextWriter writer, bool interactive, string optimizer)

@@ -90,11 +90,11 @@ internal static class EmbeddedCompile
         }, PollInterval, cancellationToken);
         if (status.State == CompileRunState.Failed && status.Budget is { Exhausted: true })
         {
-            throw new CliException($"the LM budget ran out before the optimizer had a program to return: {FirstLine(status.Error ?? "")}", ExitCodes.Failure);
+            throw new CliException($"the LM budget ran out before the optimizer had a program to return: {CliRunner.FirstLine(status.Error ?? "")}", ExitCodes.Failure);
         }
         if (status.State != CompileRunState.Completed || status.ResultStateJson is null || status.BaselineScore is not { } before || status.OptimizedScore is not { } after)
         {
-            throw new CliException($"the compile run {status.State.ToString().ToLowerInvariant()}{(status.Error is null ? "" : ": " + FirstLine(status.Error))}",
+            throw new CliException($"the compile run {status.State.ToString().ToLowerInvariant()}{(status.Error is null ? "" : ": " + CliRunner.FirstLine(status.Error))}",
                 ExitCodes.Failure);
         }
 
@@ -141,12 +141,6 @@ internal static class EmbeddedCompile
                 Message = e.Message, Budget = compileSoFar,
             }
             : null;
-
-    private static string FirstLine(string message)
-    {
-        var line = message.Split('\n', 2)[0].Trim();
-        return line.Length == 0 ? message.Trim() : line;
-    }
 
     /// <summary>The usage at each phase boundary of the run (a phase has finished when the next one is entered).</summary>
     private sealed class PhaseMeter(Func<OptimizerBudget> read)

@@ -318,6 +318,4 @@ internal static class CompileCommand
         var result = await phase();
         return (result, usage.GetTotalTokens().Values.Sum(u => u.Calls));
     }
-
-    private static string Percent(double score) => PythonFloat.Repr(score) + "%";
 }
