@@ -177,7 +177,10 @@ internal static class EmbeddedCompile
             return start is null ? OptimizerBudget.None : Minus(end ?? read(), start);
         }
 
+        // A phase without calls has no cost (null), as an in-process compile's budget that saw no call, even when the
+        // phases before it had priced calls (knn-fewshot and labeled-fewshot compile without any).
         private static OptimizerBudget Minus(OptimizerBudget b, OptimizerBudget a) => new(b.LmCalls - a.LmCalls, b.PromptTokens - a.PromptTokens,
-            b.CompletionTokens - a.CompletionTokens, b.Cost is null && a.Cost is null ? null : (b.Cost ?? 0) - (a.Cost ?? 0));
+            b.CompletionTokens - a.CompletionTokens,
+            (b.Cost is null && a.Cost is null) || b.LmCalls == a.LmCalls ? null : (b.Cost ?? 0) - (a.Cost ?? 0));
     }
 }
