@@ -31,20 +31,26 @@ public sealed class EmbeddedCompileTests : IDisposable
         "compile", "-s", Signature, "--train", _train, "--val", _val, "--metric", "exact_match", "--optimizer", optimizer, "--out", output, .. extra,
     ];
 
-    [Fact]
-    public async Task The_embedded_silo_saves_the_program_and_prints_the_text_the_in_process_compile_does()
+    // The compile in-process, then on the embedded silo: both succeed and save the same bytes to output.
+    private static async Task<(CliProcess.Result InProcess, CliProcess.Result Embedded)> InProcessThenEmbeddedAsync(string[] args, string output)
     {
-        var output = Path.Combine(_dir, "out.json");
-        string[] args = Compile("random-search", output, "--lm", "sim", "--max-demos", "2", "--num-candidates", "2");
-
         var inProcess = await CliProcess.RunAsync(args, InProcess);
         Assert.True(inProcess.ExitCode == 0, inProcess.Stderr);
         var inProcessProgram = await File.ReadAllBytesAsync(output);
         File.Delete(output);
         var embedded = await CliProcess.RunAsync(args);
         Assert.True(embedded.ExitCode == 0, embedded.Stderr);
-
         Assert.Equal(inProcessProgram, await File.ReadAllBytesAsync(output));
+        return (inProcess, embedded);
+    }
+
+    [Fact]
+    public async Task The_embedded_silo_saves_the_program_and_prints_the_text_the_in_process_compile_does()
+    {
+        var output = Path.Combine(_dir, "out.json");
+        string[] args = Compile("random-search", output, "--lm", "sim", "--max-demos", "2", "--num-candidates", "2");
+
+        var (inProcess, embedded) = await InProcessThenEmbeddedAsync(args, output);
         Assert.Equal(inProcess.Stdout, embedded.Stdout);
         // The optimizer's lines (new bests, the final summary) are shown as the in-process compile shows them.
         Assert.Contains("candidate programs tried", embedded.Stderr, StringComparison.Ordinal);
@@ -115,14 +121,7 @@ public sealed class EmbeddedCompileTests : IDisposable
         var output = Path.Combine(_dir, "knn.json");
         string[] args = Compile("knn-fewshot", output, "--lm", "sim", "--max-demos", "3", "--seed", "2", "--threads", threads, "--json");
 
-        var inProcess = await CliProcess.RunAsync(args, InProcess);
-        Assert.True(inProcess.ExitCode == 0, inProcess.Stderr);
-        var inProcessProgram = await File.ReadAllBytesAsync(output);
-        File.Delete(output);
-        var embedded = await CliProcess.RunAsync(args);
-        Assert.True(embedded.ExitCode == 0, embedded.Stderr);
-
-        Assert.Equal(inProcessProgram, await File.ReadAllBytesAsync(output));
+        var (inProcess, embedded) = await InProcessThenEmbeddedAsync(args, output);
         using var e = JsonDocument.Parse(embedded.Stdout);
         using var p = JsonDocument.Parse(inProcess.Stdout);
         Assert.Equal("embedded", e.RootElement.GetProperty("silo").GetString());
