@@ -53,12 +53,12 @@ internal static class CompileCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout." };
         var cluster = new Option<string?>("--cluster")
         {
-            Description = "HOST:PORT of a running cluster's gateway: submit the compile to it and follow its progress (any optimizer but knn-fewshot).",
+            Description = "HOST:PORT of a running cluster's gateway: submit the compile to it and follow its progress (any optimizer but bootstrap-finetune and better-together).",
         };
 
         var command = new Command("compile", "Optimize the program with a DSPy optimizer, compare scores before and after, and save it. "
             + "The compile runs on an embedded in-process Orleans silo, through the grains a cluster runs (--cluster: on a running cluster); "
-            + "--dry-run, knn-fewshot, bootstrap-finetune and better-together run in-process without a silo.")
+            + "--dry-run, bootstrap-finetune and better-together run in-process without a silo.")
         {
             signature, module, programFile, train, val, metric, optimizer, seed, maxDemos, maxLabeled, maxRounds, numCandidates, stopAtScore, auto,
             parallelTrials, promptLm, maxCalls, maxTokens, maxCost, dryRun, runDir, threads, lm, apiBase, output, json, cluster,
@@ -200,7 +200,7 @@ internal static class CompileCommand
                 Optimizer = chosen.Name, Params = teleprompter.GetParams(), Module = moduleName, MetricName = metricName, Model = model,
                 TrainSize = trainset.Count, ValSize = valset.Count, ValPath = valPath, ScoreBefore = before.Score, ScoreAfter = after.Score,
                 BeforeCalls = beforeCalls, CompileCalls = compileCalls, AfterCalls = afterCalls, Limits = limits, Used = budget.Used,
-                Exhausted = budget.IsExhausted, Run = run, Optimized = optimized, OutPath = outPath!,
+                Exhausted = budget.IsExhausted, Run = run, Optimized = Saved(optimized), OutPath = outPath!,
             }.Write(Console.Out, parse.GetValue(json));
             return ExitCodes.Success;
         }));
@@ -211,11 +211,15 @@ internal static class CompileCommand
     public const string InProcessVariable = "DSPY_COMPILE_IN_PROCESS";
 
     // DESIGN s6: a compile runs on the embedded silo, through the same grains as on a cluster (an LM budget is the run's
-    // cluster budget there), unless it needs what only the in-process path has: a dry run (the library's projection),
-    // knn-fewshot (whose program the silo cannot rebuild from a saved state), or fine-tuning on the student's traces.
+    // cluster budget there), unless it needs what only the in-process path has: a dry run (the library's projection), or
+    // fine-tuning on the student's traces.
     private static bool RunsOnEmbeddedSilo(string optimizer, bool dryRun) =>
         !dryRun && CompileRunConfig.NotOnCluster(optimizer) is null
         && Environment.GetEnvironmentVariable(InProcessVariable) != "1";
+
+    // The program the file holds, which the summary describes: a KNNFewShot program saves the student it wraps (as in
+    // DSPy), whose predictors are named as the student's, as in the program a compile run returns.
+    private static Module Saved(Module optimized) => optimized is KNNFewShotProgram knn ? knn.Program : optimized;
 
     private static BudgetLimits ParseLimits(long? maxCalls, long? maxTokens, double? maxCost)
     {

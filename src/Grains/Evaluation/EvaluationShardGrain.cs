@@ -138,21 +138,28 @@ public sealed class EvaluationShardGrain(
             }
             return todo.Select(id => byId.TryGetValue(id, out var e) ? e : throw new ArgumentException($"The work's examples lack {id}.", nameof(work))).ToList();
         }
+        return await ReadDatasetAsync(work.DatasetId, todo);
+    }
+
+    // The candidate's module, inside its wrapper when it has one (KNNFewShot's per-call program, whose trainset comes from
+    // the dataset grain and whose bootstrapping runs here with this silo's parallelism).
+    private async Task<Module> LoadProgramAsync(ShardWork work)
+    {
+        var candidate = await GrainFactory.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(work.RunId, work.CandidateHash)).GetAsync()
+            ?? throw new ShardInputMissingException($"Candidate {work.CandidateHash} of run '{work.RunId}' is not stored.");
+        return await ProgramWrappers.BuildAsync(candidate, ReadDatasetAsync, work.Settings.NumThreads ?? silo.NumThreads);
+    }
+
+    private async Task<IReadOnlyList<DatasetExample>> ReadDatasetAsync(string datasetId, IReadOnlyList<string> ids)
+    {
         try
         {
-            return await GrainFactory.GetGrain<IDatasetGrain>(work.DatasetId).GetAsync(todo);
+            return await GrainFactory.GetGrain<IDatasetGrain>(datasetId).GetAsync(ids);
         }
         catch (KeyNotFoundException ex)
         {
             throw new ShardInputMissingException(ex.Message);
         }
-    }
-
-    private async Task<Module> LoadProgramAsync(ShardWork work)
-    {
-        var candidate = await GrainFactory.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(work.RunId, work.CandidateHash)).GetAsync()
-            ?? throw new ShardInputMissingException($"Candidate {work.CandidateHash} of run '{work.RunId}' is not stored.");
-        return candidate.Spec.Build(candidate.StateJson);
     }
 
     /// <inheritdoc/>

@@ -18,6 +18,9 @@ public sealed class ProgramCandidateGrain([PersistentState("candidate", GrainSto
         state.State.Program = new StoredProgram
         {
             Kind = program.Spec.Kind, Signature = program.Spec.Signature, StateJson = program.StateJson, ParentHash = program.ParentHash,
+            Wrapper = program.Wrapper is { } w
+                ? new StoredProgramWrapper { Kind = w.Kind, ArgumentsJson = w.ArgumentsJson, DatasetId = w.DatasetId, ExampleIds = [.. w.ExampleIds] }
+                : null,
         };
         await state.WriteStateAsync();
     }
@@ -25,6 +28,11 @@ public sealed class ProgramCandidateGrain([PersistentState("candidate", GrainSto
     /// <inheritdoc/>
     public Task<CandidateProgram?> GetAsync() => Task.FromResult(state.State.Program is { } p
         ? new CandidateProgram(new ProgramSpec(p.Kind, p.Signature), p.StateJson, p.ParentHash)
+        {
+            Wrapper = p.Wrapper is { } w
+                ? new ProgramWrapperSpec { Kind = w.Kind, ArgumentsJson = w.ArgumentsJson, DatasetId = w.DatasetId, ExampleIds = w.ExampleIds }
+                : null,
+        }
         : null);
 
     /// <inheritdoc/>
@@ -70,4 +78,23 @@ public sealed class StoredProgram
 
     /// <summary>The parent candidate's hash.</summary>
     public string? ParentHash { get; set; }
+
+    /// <summary>The module around the program (<see cref="CandidateProgram.Wrapper"/>), or null.</summary>
+    public StoredProgramWrapper? Wrapper { get; set; }
+}
+
+/// <summary>A stored <see cref="ProgramWrapperSpec"/>.</summary>
+public sealed class StoredProgramWrapper
+{
+    /// <summary>The wrapper kind.</summary>
+    public string Kind { get; set; } = "";
+
+    /// <summary>Its settings (a JSON object).</summary>
+    public string ArgumentsJson { get; set; } = "{}";
+
+    /// <summary>The dataset grain holding its examples.</summary>
+    public string DatasetId { get; set; } = "";
+
+    /// <summary>Its examples' ids, in order.</summary>
+    public List<string> ExampleIds { get; set; } = [];
 }

@@ -54,7 +54,6 @@ public sealed class AnyOptimizerOnClusterTests(ClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData("knn-fewshot")]
     [InlineData("bootstrap-finetune")]
     [InlineData("better-together")]
     public async Task Optimizers_the_silos_cannot_run_are_refused_with_the_reason(string optimizer)
