@@ -36,8 +36,13 @@ internal sealed class ShardCells(IPersistentState<ShardState> state, StateBlobs 
     /// <summary>Returns once every cell added so far is stored.</summary>
     public async Task FlushAsync()
     {
-        await _writing;
-        if (_cells.HasChanges) await WriteLoopAsync();
+        // A failed write leaves its cells pending, so a new loop (not the failed one's error) decides.
+        while (true)
+        {
+            if (_writing.IsCompleted && _cells.HasChanges) _writing = WriteLoopAsync();
+            await _writing;
+            if (!_cells.HasChanges) return;
+        }
     }
 
     private async Task WriteLoopAsync()
