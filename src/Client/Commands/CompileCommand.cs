@@ -175,19 +175,20 @@ internal static class CompileCommand
             var (before, beforeCalls) = await MeteredAsync(() => evaluate.RunAsync(program, progress: new ProgressBar(Console.Error, interactive), cancellationToken: ct));
             var budget = new LMBudget(limits);
             Module optimized;
-            long compileCalls;
             using (budget.Install())
             {
                 try
                 {
-                    (optimized, compileCalls) = await MeteredAsync(() => teleprompter.CompileAsync(program, trainset,
-                        new CompileOptions { Evaluator = evaluator, Progress = new OptimizerProgressWriter(Console.Error, interactive, limits) }, ct));
+                    optimized = await teleprompter.CompileAsync(program, trainset,
+                        new CompileOptions { Evaluator = evaluator, Progress = new OptimizerProgressWriter(Console.Error, interactive, limits) }, ct);
                 }
                 catch (BudgetExceededException ex)
                 {
                     throw new CliException($"the LM budget ran out before the optimizer had a program to return: {ex.Message}", ExitCodes.Failure, ex);
                 }
             }
+            // The budget counts the compile phase's calls, limited or not.
+            var compileCalls = budget.Used.LmCalls;
             if (budget.IsExhausted)
             {
                 await Console.Error.WriteLineAsync($"note: the LM budget ({limits}) ran out; {chosen.Name} returned the best program found within it.");
@@ -312,10 +313,15 @@ internal static class CompileCommand
     }
 
     // LM calls that reached the provider (cache hits are free), counted by a usage tracker around one phase.
+    // A phase's provider calls as an LM budget counts them (a request for n generations is n calls; cache hits are free),
+    // the rule a compile run counts by on the silos, so in-process, embedded and --cluster compiles report the same.
     private static async Task<(T Result, long Calls)> MeteredAsync<T>(Func<Task<T>> phase)
     {
-        using var usage = Settings.TrackUsage();
-        var result = await phase();
-        return (result, usage.GetTotalTokens().Values.Sum(u => u.Calls));
+        var counter = new LMBudget();
+        using (counter.Install())
+        {
+            var result = await phase();
+            return (result, counter.Used.LmCalls);
+        }
     }
 }

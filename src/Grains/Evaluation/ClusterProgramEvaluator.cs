@@ -74,11 +74,11 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
         var slices = encoded.Select((e, i) => (e.Id, Index: i)).Chunk(_options.ShardSize).ToList();
         var results = await Task.WhenAll(slices.Select(slice =>
         {
-            var work = new ShardWork
+            // The run's phase (its calls are counted in it) and, when charged, its limits travel with the work.
+            var work = RunBudgetScope.ForRun(new ShardWork
             {
                 RunId = _options.RunId, CandidateHash = hash, DatasetId = DatasetId, ExampleIds = slice.Select(s => s.Id).ToList(), Settings = settings,
-                Budget = RunBudgetScope.ForShardWork(_options.RunId),
-            };
+            });
             var key = GrainKeys.Shard(work.RunId, hash, work.ShardId);
             ShardKeys.Add(key);
             return CallShardAsync(key, work, candidate, encoded, cancellationToken);

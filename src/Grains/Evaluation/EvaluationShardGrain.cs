@@ -46,7 +46,8 @@ public sealed class EvaluationShardGrain(
                 ? ValueModel.ParseJson(json) as Dictionary<string, object?> ?? throw new ArgumentException("LM overrides must be a JSON object.")
                 : null;
             using var gate = new SemaphoreSlim(work.Settings.NumThreads ?? silo.NumThreads);
-            // A budgeted run's calls reserve from its budget grain; a refusal goes back to the run's optimizer.
+            // A compile run's calls are counted in its phase by its budget grain; under limits they reserve there, and a refusal
+            // goes back to the run's optimizer.
             using var budget = RunBudgetScope.InstallForShard(GrainFactory, work, siloDetails.SiloAddress.ToString());
             try
             {

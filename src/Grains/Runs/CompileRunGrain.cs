@@ -79,7 +79,19 @@ public sealed partial class CompileRunGrain(
     }
 
     /// <inheritdoc/>
-    public Task<CompileRunStatus> GetStatusAsync() => Task.FromResult(Status());
+    public async Task<CompileRunStatus> GetStatusAsync()
+    {
+        if (state.State.State != CompileRunState.Running) return Status();
+        // While running, the counts grow on every silo: read them where they are kept.
+        try
+        {
+            return Status() with { LmUsage = await UsageAsync() };
+        }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            return Status();
+        }
+    }
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<RunProgressEvent>> GetEventsAsync(int fromIndex)
@@ -94,6 +106,7 @@ public sealed partial class CompileRunGrain(
     {
         if (state.State.State != CompileRunState.Running) return;
         if (_cancel is not null) await _cancel.CancelAsync();
+        state.State.LmUsage = await TryUsageAsync() ?? state.State.LmUsage;
         state.State.State = CompileRunState.Cancelled;
         await WriteAsync();
         await StopReminderAsync();
@@ -127,6 +140,7 @@ public sealed partial class CompileRunGrain(
             var result = await CompileAsync(runId, config, cancellationToken);
             var resultBlob = await OffloadResultAsync(result.StateJson); // before the state names it
             if (state.State.State != CompileRunState.Running) return;
+            state.State.LmUsage = await UsageAsync();
             SetResult(result.StateJson, resultBlob);
             state.State.OptimizedScore = result.Score;
             state.State.State = CompileRunState.Completed;
@@ -148,6 +162,7 @@ public sealed partial class CompileRunGrain(
         catch (Exception ex)
         {
             LogFailed(logger, ex, runId);
+            state.State.LmUsage = await TryUsageAsync() ?? state.State.LmUsage;
             state.State.State = CompileRunState.Failed;
             state.State.Error = ex.Message;
             AddEvent(new RunProgressEvent { Kind = "failed", Message = ex.Message });
@@ -171,8 +186,14 @@ public sealed partial class CompileRunGrain(
         if (options.RunEvaluator is { } wrap) evaluator = wrap(runId, evaluator);
 
         using var scope = Settings.Context(s => s with { Lm = silo.Lm });
-        options.RunPhase?.Invoke(runId, "baseline");
-        var baseline = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = student, Examples = val, Metric = metric, Phase = "baseline" }, cancellationToken);
+        var holder = siloDetails.SiloAddress.ToString();
+        // Every phase's provider calls are counted by the run's budget grain, on whichever silo they are made (the shards
+        // get the phase with their work); only the compile phase is charged to the run's limits, as in-process.
+        ProgramEvaluation baseline;
+        using (RunBudgetScope.CountPhase(GrainFactory, runId, RunPhases.Baseline, holder, logger))
+        {
+            baseline = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = student, Examples = val, Metric = metric, Phase = "baseline" }, cancellationToken);
+        }
         if (state.State.BaselineScore is null)
         {
             state.State.BaselineScore = baseline.Score;
@@ -180,18 +201,19 @@ public sealed partial class CompileRunGrain(
         }
         // GEPA keeps its Pareto front in the run's persisted Pareto-front grain (resumable, visible); others run as built.
         var optimizer = ParetoFrontGrainStore.Attach(OptimizerCatalog.Create(config, metric, silo), GrainFactory, runId);
-        options.RunPhase?.Invoke(runId, "compile");
         var progress = new InlineProgress(e => AddEvent(new RunProgressEvent
         {
             Kind = e.Kind.ToString(), Message = e.Message, Score = e.Score, BestScore = e.BestScore, Trial = e.Trial, ParetoCoverage = e.ParetoCoverage,
             Optimizer = e.Optimizer, TotalTrials = e.TotalTrials,
         }));
-        var optimized = await RunBudgetScope.OptimizeAsync(GrainFactory, runId, config.Budget, siloDetails.SiloAddress.ToString(), logger,
+        var optimized = await RunBudgetScope.OptimizeAsync(GrainFactory, runId, config.Budget, holder, logger,
             () => optimizer.CompileAsync(student, train, new CompileOptions { Evaluator = evaluator, Progress = progress }, cancellationToken),
             (used, e) => { state.State.Budget = used; AddEvent(e); });
-        options.RunPhase?.Invoke(runId, "final");
-        var final = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = optimized, Examples = val, Metric = metric, Phase = "final" }, cancellationToken);
-        options.RunPhase?.Invoke(runId, "done");
+        ProgramEvaluation final;
+        using (RunBudgetScope.CountPhase(GrainFactory, runId, RunPhases.Final, holder, logger))
+        {
+            final = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = optimized, Examples = val, Metric = metric, Phase = "final" }, cancellationToken);
+        }
         return (PythonJson.Dumps(optimized.DumpState()), final.Score);
     }
 
@@ -205,7 +227,25 @@ public sealed partial class CompileRunGrain(
         ResultStateJson = state.State.ResultStateJson ?? _result,
         Error = state.State.Error ?? _resultProblem,
         Budget = state.State.Budget,
+        LmUsage = state.State.LmUsage,
+        LmModel = silo.Lm.Model,
     };
+
+    private async Task<Dictionary<string, RunPhaseUsage>> UsageAsync() =>
+        new(await GrainFactory.GetGrain<IRunBudgetGrain>(this.GetPrimaryKeyString()).GetUsageAsync(), StringComparer.Ordinal);
+
+    // A run that failed or was cancelled keeps the counts it can still read.
+    private async Task<Dictionary<string, RunPhaseUsage>?> TryUsageAsync()
+    {
+        try
+        {
+            return await UsageAsync();
+        }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            return null;
+        }
+    }
 
     private void AddEvent(RunProgressEvent e)
     {
@@ -306,4 +346,7 @@ public sealed class CompileRunRecord
 
     /// <summary>The run's LM budget after the optimization, when it has limits.</summary>
     public RunBudgetSnapshot? Budget { get; set; }
+
+    /// <summary>The provider calls of each phase, read from the run's budget grain when the run ended.</summary>
+    public Dictionary<string, RunPhaseUsage>? LmUsage { get; set; }
 }

@@ -80,6 +80,8 @@ public sealed class EmbeddedCompileTests : IDisposable
         // The provider received the same requests from both (the prompt LM's proposals included: the silo built it with --api-base).
         Assert.Equal(server.Stats.RequestsReceived, embeddedCalls);
         Assert.True(e.RootElement.GetProperty("lm_calls").GetProperty("compile").GetInt64() > 0);
+        // The calls counted are the requests the provider received (COPRO asks for n candidates at once: n calls).
+        Assert.Equal(embeddedCalls, e.RootElement.GetProperty("lm_calls").GetProperty("total").GetInt64());
     }
 
     [Theory]

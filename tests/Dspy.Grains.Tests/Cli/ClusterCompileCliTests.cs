@@ -38,13 +38,20 @@ public sealed class ClusterCompileCliTests
             Assert.True(cluster.ExitCode == 0, cluster.Stderr + "\n--- silo ---\n" + silo.Output);
 
             Assert.Equal(await File.ReadAllBytesAsync(localOut), await File.ReadAllBytesAsync(clusterOut));
-            // The same scores before and after and the same demos as the local run's summary.
+            // The same scores before and after, the same demos and, both with a fresh LM cache, the same provider calls in
+            // each phase (counted on the silo) as the local run's summary; every field of it is there.
             using var localJson = JsonDocument.Parse(local.Stdout);
             using var clusterJson = JsonDocument.Parse(cluster.Stdout);
-            foreach (var key in new[] { "score_before", "score_after", "demos", "train_size", "val_size" })
+            foreach (var key in new[] { "score_before", "score_after", "demos", "train_size", "val_size", "lm_calls", "lm", "metric", "val_source" })
             {
                 Assert.Equal(localJson.RootElement.GetProperty(key).GetRawText(), clusterJson.RootElement.GetProperty(key).GetRawText());
             }
+            Assert.All(localJson.RootElement.EnumerateObject(), f => Assert.True(clusterJson.RootElement.TryGetProperty(f.Name, out _), f.Name));
+            Assert.Equal("cluster", clusterJson.RootElement.GetProperty("silo").GetString());
+            var calls = clusterJson.RootElement.GetProperty("lm_calls");
+            Assert.True(calls.GetProperty("before").GetInt64() > 0, calls.GetRawText());
+            // Without limits the budget fields report the compile phase's use, as locally.
+            Assert.Equal(calls.GetProperty("compile").GetInt64(), clusterJson.RootElement.GetProperty("budget").GetProperty("calls").GetInt64());
             // The optimizer's settings, but the thread count: the silos' own sets the parallelism (never the result).
             var localParams = localJson.RootElement.GetProperty("params").EnumerateObject().Where(p => p.Name != "num_threads").Select(p => (p.Name, p.Value.GetRawText()));
             var clusterParams = clusterJson.RootElement.GetProperty("params").EnumerateObject().Select(p => (p.Name, p.Value.GetRawText()));
