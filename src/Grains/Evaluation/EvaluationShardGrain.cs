@@ -5,8 +5,9 @@ namespace Dspy.Grains;
 
 /// <summary>
 /// The evaluation shard grain (see <see cref="IEvaluationShardGrain"/>). Cells it has evaluated are kept in persisted
-/// state and written as each example finishes (one write in flight at a time), so a crash loses at most the examples
-/// that were running. The program runs on the thread pool, off the grain's scheduler, through the silo's LM.
+/// state (<see cref="ShardCells"/>: in blob segments beyond the inline limit in Azure mode) and written as each example
+/// finishes (one write in flight at a time), so a crash loses at most the examples that were running. The program runs on
+/// the thread pool, off the grain's scheduler, through the silo's LM.
 /// </summary>
 [GrainType("dspy-eval-shard")]
 [RandomPlacement]
@@ -18,8 +19,10 @@ public sealed class EvaluationShardGrain(
     private readonly Dictionary<string, CellResult> _failed = new(StringComparer.Ordinal);
     private Module? _program;
     private int _evaluated;
-    private Task _writing = Task.CompletedTask;
-    private bool _dirty;
+    private ShardCells? _cells;
+
+    private ShardCells Cells => _cells ??= new ShardCells(state, StateBlobs.For(ServiceProvider, $"Shard '{this.GetPrimaryKeyString()}'"),
+        this.GetPrimaryKeyString(), silo);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<CellResult>> EvaluateAsync(ShardWork work, CancellationToken cancellationToken = default)
@@ -30,7 +33,8 @@ public sealed class EvaluationShardGrain(
         {
             throw new ArgumentException($"Shard '{this.GetPrimaryKeyString()}' was sent work for '{expectedKey}'.", nameof(work));
         }
-        var todo = work.ExampleIds.Distinct().Where(id => !state.State.Cells.ContainsKey(id)).ToList();
+        await Cells.LoadAsync();
+        var todo = work.ExampleIds.Distinct().Where(id => !Cells.TryGet(id, out _)).ToList();
         if (todo.Count > 0)
         {
             var metric = Metrics.TryGet(work.Settings.MetricName, out var m) && m is not null
@@ -53,9 +57,9 @@ public sealed class EvaluationShardGrain(
             {
                 throw RunBudgetExhaustedException.From(ex);
             }
-            await FlushAsync();
+            await Cells.FlushAsync();
         }
-        return work.ExampleIds.Select(id => state.State.Cells.TryGetValue(id, out var cell) ? cell : _failed[id]).ToList();
+        return work.ExampleIds.Select(id => Cells.TryGet(id, out var cell) ? cell : _failed[id]).ToList();
     }
 
     private async Task RunCellAsync(DatasetExample encoded, Module program, Metric metric, Dictionary<string, object?>? overrides,
@@ -95,34 +99,13 @@ public sealed class EvaluationShardGrain(
         var cell = CellCodec.Encode(encoded.Id, result);
         if (result.Succeeded)
         {
-            state.State.Cells[encoded.Id] = cell;
-            _dirty = true;
-            if (_writing.IsCompleted) _writing = WriteLoopAsync();
+            Cells.Add(cell);
         }
         else
         {
             // Failures are returned but not stored, so a retry (e.g. after an endpoint outage) runs them again.
             _failed[encoded.Id] = cell;
         }
-    }
-
-    // Coalesced writes: one WriteStateAsync in flight; cells finished meanwhile go out with the next one.
-    private async Task WriteLoopAsync()
-    {
-        while (_dirty)
-        {
-            _dirty = false;
-            var written = state.State.Cells.Keys.ToList();
-            await state.WriteStateAsync();
-            var key = this.GetPrimaryKeyString();
-            foreach (var id in written) silo.OnCellStored(key + "|" + id);
-        }
-    }
-
-    private async Task FlushAsync()
-    {
-        await _writing;
-        if (_dirty) await WriteLoopAsync();
     }
 
     // From the dataset grain, or from the work itself when the evaluator sent the examples (a retry after they were missing).
@@ -167,11 +150,4 @@ public sealed class EvaluationShardGrain(
 
     /// <inheritdoc/>
     public Task<string> SiloAsync() => Task.FromResult(siloDetails.SiloAddress.ToString());
-}
-
-/// <summary>The persisted cells of a shard, by example id.</summary>
-public sealed class ShardState
-{
-    /// <summary>Completed cells by example id.</summary>
-    public Dictionary<string, CellResult> Cells { get; set; } = new(StringComparer.Ordinal);
 }

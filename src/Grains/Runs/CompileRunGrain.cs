@@ -27,16 +27,16 @@ public sealed partial class CompileRunGrain(
     private bool _dirty;
 
     /// <inheritdoc/>
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State.State == CompileRunState.Running && state.State.Config is not null)
         {
             var runId = this.GetPrimaryKeyString();
             var attempt = state.State.Attempts + 1;
             LogResuming(logger, runId, attempt);
-            Launch(resumed: true);
+            if (await LoadConfigAsync() is not null) Launch(resumed: true);
         }
-        return Task.CompletedTask;
+        await LoadResultAsync();
     }
 
     /// <inheritdoc/>
@@ -47,13 +47,14 @@ public sealed partial class CompileRunGrain(
         GrainKeys.CheckRunId(this.GetPrimaryKeyString());
         // Built once before anything is stored, so a setting the optimizer refuses fails the call and changes nothing.
         OptimizerCatalog.Create(config, Metrics.Get(config.MetricName), silo);
-        if (state.State.Config is { } existing)
+        if (state.State.Config is not null)
         {
-            if (!SameConfig(existing, config)) throw new InvalidOperationException($"Run '{this.GetPrimaryKeyString()}' was already started with another configuration.");
+            if (!await IsStartedWithAsync(config)) throw new InvalidOperationException($"Run '{this.GetPrimaryKeyString()}' was already started with another configuration.");
+            _config ??= config;
             if (state.State.State == CompileRunState.Running && _running is null) Launch(resumed: true);
             return Status();
         }
-        state.State.Config = config;
+        await StoreConfigAsync(config);
         state.State.State = CompileRunState.Running;
         state.State.Attempts = 1;
         await state.WriteStateAsync();
@@ -128,7 +129,7 @@ public sealed partial class CompileRunGrain(
         }
         _cancel?.Dispose();
         _cancel = new CancellationTokenSource();
-        _running = RunAsync(state.State.Config!, _cancel.Token);
+        _running = RunAsync(_config!, _cancel.Token);
     }
 
     private async Task RunAsync(CompileRunConfig config, CancellationToken cancellationToken)
@@ -137,9 +138,10 @@ public sealed partial class CompileRunGrain(
         try
         {
             var result = await CompileAsync(runId, config, cancellationToken);
+            var resultBlob = await OffloadResultAsync(result.StateJson); // before the state names it
             if (state.State.State != CompileRunState.Running) return;
             state.State.LmUsage = await UsageAsync();
-            state.State.ResultStateJson = result.StateJson;
+            SetResult(result.StateJson, resultBlob);
             state.State.OptimizedScore = result.Score;
             state.State.State = CompileRunState.Completed;
             AddEvent(new RunProgressEvent { Kind = "completed", Score = result.Score, Message = "optimized program stored" });
@@ -222,8 +224,8 @@ public sealed partial class CompileRunGrain(
         EventCount = state.State.NextEventIndex,
         BaselineScore = state.State.BaselineScore,
         OptimizedScore = state.State.OptimizedScore,
-        ResultStateJson = state.State.ResultStateJson,
-        Error = state.State.Error,
+        ResultStateJson = state.State.ResultStateJson ?? _result,
+        Error = state.State.Error ?? _resultProblem,
         Budget = state.State.Budget,
         LmUsage = state.State.LmUsage,
         LmModel = silo.Lm.Model,
@@ -249,7 +251,7 @@ public sealed partial class CompileRunGrain(
     {
         // A resumed run replays its optimizer; the replayed events are kept (marked by the "resumed" event before them).
         state.State.Events.Add(e with { Index = state.State.NextEventIndex++ });
-        if (state.State.Events.Count > MaxEvents) state.State.Events.RemoveRange(0, state.State.Events.Count - MaxEvents);
+        TrimEvents();
         _dirty = true;
         if (_writing.IsCompleted) _writing = WriteLoopAsync();
     }
@@ -309,8 +311,11 @@ public sealed partial class CompileRunGrain(
 /// <summary>The persisted state of a compile run.</summary>
 public sealed class CompileRunRecord
 {
-    /// <summary>The configuration, once started.</summary>
+    /// <summary>The configuration, once started; without its id lists and starting program when it is in <see cref="ConfigBlob"/>.</summary>
     public CompileRunConfig? Config { get; set; }
+
+    /// <summary>The blob holding the whole configuration when it is larger than the inline limit (Azure mode), else null.</summary>
+    public string? ConfigBlob { get; set; }
 
     /// <summary>The lifecycle state.</summary>
     public CompileRunState State { get; set; }
@@ -318,7 +323,7 @@ public sealed class CompileRunRecord
     /// <summary>Starts on a silo so far.</summary>
     public int Attempts { get; set; }
 
-    /// <summary>The latest events (at most 500).</summary>
+    /// <summary>The latest events (at most 500, and at most 128 KiB of them).</summary>
     public List<RunProgressEvent> Events { get; set; } = [];
 
     /// <summary>The index the next event gets.</summary>
@@ -330,8 +335,11 @@ public sealed class CompileRunRecord
     /// <summary>The optimized program's score.</summary>
     public double? OptimizedScore { get; set; }
 
-    /// <summary>The optimized program state.</summary>
+    /// <summary>The optimized program state, unless it is in <see cref="ResultStateBlob"/>.</summary>
     public string? ResultStateJson { get; set; }
+
+    /// <summary>The blob holding the optimized program state when it is larger than the inline limit (Azure mode), else null.</summary>
+    public string? ResultStateBlob { get; set; }
 
     /// <summary>The error of a failed run.</summary>
     public string? Error { get; set; }
