@@ -7,7 +7,7 @@ namespace Dspy.Grains.Tests.Storage;
 /// <summary>
 /// Blobs that grain state names, deleted or altered behind the cluster's back (Azurite, an inline limit of 0 so every
 /// part of every state is in blobs): found, never served, and handled the documented way. Cells are evaluated again; a
-/// candidate's program is stored again; lost scores are dropped and recorded again; a lost GEPA checkpoint reads as
+/// candidate's program or program wrapper is stored again; lost scores are dropped and recorded again; a lost GEPA checkpoint reads as
 /// none; a lost configuration, optimized program or Pareto-front segment is an error naming the blob.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
@@ -74,10 +74,10 @@ public sealed class LostStateBlobTests(AzuriteFixture azurite)
         var evaluator = new ClusterProgramEvaluator(first.Client, new ClusterProgramEvaluatorOptions { RunId = "run-done", Program = Intent, ShardSize = 2 });
         await storage.Blobs.DeleteAsync(program);
         await first.DeactivateAsync(candidate);
-        var evaluated = storage.Evaluated.Count;
+        var evaluated = storage.Evaluated.Values.Sum();
         var final = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = optimized, Examples = val, Metric = Metrics.Get("exact_match") });
         Assert.Equal(done.OptimizedScore, final.Score);
-        Assert.Equal(evaluated, storage.Evaluated.Count); // the run's final cells, served from the store
+        Assert.Equal(evaluated, storage.Evaluated.Values.Sum()); // the run's final cells, served from the store
         Assert.NotNull(await storage.Blobs.DownloadAsync(program));
         await storage.Blobs.DeleteAsync(program);
         await first.DeactivateAsync(candidate);
@@ -105,6 +105,42 @@ public sealed class LostStateBlobTests(AzuriteFixture azurite)
         Assert.Equal(CompileRunState.Completed, unreadable.State);
         Assert.Null(unreadable.ResultStateJson);
         Assert.Contains(result, unreadable.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_knn_candidates_wrapper_is_kept_in_a_blob_and_stored_again_when_lost()
+    {
+        var storage = new AzureStateCluster(azurite, "LostWrapper");
+        await using var cluster = await storage.StartAsync(inlineLimit: 0);
+        var train = Samples.Load("intent", "train", 12, 0, "text");
+        var val = Samples.Load("intent", "dev", 4, 0, "text");
+        var metric = Metrics.Get("exact_match");
+        var knn = await OptimizerRegistry.Create(new OptimizerArguments { Name = "knn-fewshot", Metric = metric, TaskLm = new LM("sim", cache: false), MaxDemos = 2 })
+            .CompileAsync(Intent.Build(), train);
+        ClusterProgramEvaluator Evaluator() => new(cluster.Client, new ClusterProgramEvaluatorOptions { RunId = "lost-wrapper", Program = Intent, ShardSize = 2 });
+        var request = new ProgramEvaluationRequest { Program = knn, Examples = val, Metric = metric };
+        var before = await Evaluator().EvaluateAsync(request);
+
+        // The wrapper (k, options, the trainset's ids) went to a blob of its own; the state names it.
+        var key = GrainKeys.Candidate("lost-wrapper", ProgramWrappers.Describe(Intent, knn, "lost-wrapper").Candidate.Hash);
+        var stored = (await storage.StateAsync<CandidateState>("dspy-candidate", key, "candidate")).Program!;
+        Assert.Null(stored.Wrapper);
+        var wrapper = Assert.Single(await storage.AssertNamedBlobsExistAsync(),
+            n => n.StartsWith($"candidates/{Uri.EscapeDataString(key)}/wrapper-", StringComparison.Ordinal));
+        Assert.Equal(wrapper, stored.WrapperBlob);
+
+        // Lost: the candidate reads as not stored, and the next evaluator stores it again (same content, same blob); its
+        // cells are served from the shards' store.
+        var candidate = cluster.Client.GetGrain<IProgramCandidateGrain>(key);
+        await storage.Blobs.DeleteAsync(wrapper);
+        await cluster.DeactivateAsync(candidate);
+        Assert.Null(await candidate.GetAsync());
+        var evaluated = storage.Evaluated.Values.Sum();
+        var after = await Evaluator().EvaluateAsync(request);
+        Assert.Equal(before.Results.Select(r => CellCodec.Encode("", r)), after.Results.Select(r => CellCodec.Encode("", r)));
+        Assert.Equal(evaluated, storage.Evaluated.Values.Sum());
+        Assert.NotNull(await storage.Blobs.DownloadAsync(wrapper));
+        Assert.Equal(train.Count, (await candidate.GetAsync())!.Wrapper!.ExampleIds.Count);
     }
 
     [Fact]
