@@ -58,7 +58,7 @@ internal static class CompileCommand
 
         var command = new Command("compile", "Optimize the program with a DSPy optimizer, compare scores before and after, and save it. "
             + "The compile runs on an embedded in-process Orleans silo, through the grains a cluster runs (--cluster: on a running cluster); "
-            + "--dry-run, knn-fewshot, bootstrap-finetune and better-together run in-process without a silo.")
+            + "--dry-run and knn-fewshot run in-process without a silo.")
         {
             signature, module, programFile, train, val, metric, optimizer, seed, maxDemos, maxLabeled, maxRounds, numCandidates, stopAtScore, auto,
             parallelTrials, promptLm, maxCalls, maxTokens, maxCost, dryRun, runDir, threads, lm, apiBase, output, json, cluster,
@@ -210,8 +210,8 @@ internal static class CompileCommand
     public const string InProcessVariable = "DSPY_COMPILE_IN_PROCESS";
 
     // DESIGN s6: a compile runs on the embedded silo, through the same grains as on a cluster (an LM budget is the run's
-    // cluster budget there), unless it needs what only the in-process path has: a dry run (the library's projection),
-    // knn-fewshot (whose program the silo cannot rebuild from a saved state), or fine-tuning on the student's traces.
+    // cluster budget there), unless it needs what only the in-process path has: a dry run (the library's projection) or
+    // knn-fewshot (whose program the silo cannot rebuild from a saved state).
     private static bool RunsOnEmbeddedSilo(string optimizer, bool dryRun) =>
         !dryRun && CompileRunConfig.NotOnCluster(optimizer) is null
         && Environment.GetEnvironmentVariable(InProcessVariable) != "1";

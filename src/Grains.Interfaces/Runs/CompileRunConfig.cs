@@ -78,14 +78,11 @@ public sealed record CompileRunConfig
 
     /// <summary>
     /// Why <paramref name="optimizer"/> cannot run on the cluster, or null when it can. KNNFewShot's compiled program picks
-    /// its demos from the trainset on every call, so it is not a program state the shards could rebuild by value; the
-    /// fine-tuning optimizers train on traces of the student's own predictors and LMs, which the programs the shards
-    /// rebuild do not produce.
+    /// its demos from the trainset on every call, so it is not a program state the shards could rebuild by value.
     /// </summary>
     public static string? NotOnCluster(string optimizer) => OptimizerRegistry.TryFind(optimizer)?.Name switch
     {
         "knn-fewshot" => "knn-fewshot cannot run on the cluster: its program chooses demos from the trainset on every call, so the silos cannot rebuild it from a saved state; run it in-process.",
-        "bootstrap-finetune" or "better-together" => $"{OptimizerRegistry.Find(optimizer).Name} cannot run on the cluster: it fine-tunes on traces of the student's own predictors and LM, which programs rebuilt on the silos do not keep; run it in-process.",
         _ => null,
     };
 
