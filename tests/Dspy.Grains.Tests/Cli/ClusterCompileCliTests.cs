@@ -112,33 +112,37 @@ public sealed class ClusterCompileCliTests
     }
 
     [Fact]
-    public async Task Fine_tuning_on_silos_whose_LM_is_not_an_openai_model_is_refused_with_exit_2()
+    public Task Fine_tuning_on_silos_whose_LM_is_not_an_openai_model_is_refused_with_exit_2() => WithSiloAsync(async (dir, train, silo) =>
     {
-        var dir = Directory.CreateTempSubdirectory("dspy-cluster-cli-").FullName;
-        try
-        {
-            var train = Path.Combine(dir, "train.jsonl");
-            await File.WriteAllLinesAsync(train, File.ReadLines(Path.Combine(RepoRoot, "samples", "arithmetic", "train.jsonl")).Take(12));
-            await using var silo = SiloProcess.Start(new Dictionary<string, string> { ["DSPY_CACHEDIR"] = Path.Combine(dir, "silo-cache") });
-            await silo.WaitReadyAsync(TimeSpan.FromMinutes(2));
-            var result = await RunCliAsync(
-            [
-                "compile", "--signature", "question -> answer: int", "--train", train, "--metric", "exact_match", "--optimizer", "better-together",
-                "--cluster", $"127.0.0.1:{silo.GatewayPort}", "--out", Path.Combine(dir, "out.json"),
-            ], dir);
-            Assert.Equal(2, result.ExitCode);
-            Assert.Contains("error: better-together fine-tunes the task LM through OpenAI's fine-tuning API, so the silos' Dspy:Grains:LmModel must be "
-                + "an openai/... model on a server that fine-tunes (got 'sim')", result.Stderr, StringComparison.Ordinal);
-            Assert.False(File.Exists(Path.Combine(dir, "out.json")));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
+        var result = await RunCliAsync(
+        [
+            "compile", "--signature", "question -> answer: int", "--train", train, "--metric", "exact_match", "--optimizer", "better-together",
+            "--cluster", $"127.0.0.1:{silo.GatewayPort}", "--out", Path.Combine(dir, "out.json"),
+        ], dir);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("error: better-together fine-tunes the task LM through OpenAI's fine-tuning API, so the silos' Dspy:Grains:LmModel must be "
+            + "an openai/... model on a server that fine-tunes (got 'sim')", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir, "out.json")));
+    });
 
     [Fact]
-    public async Task A_call_limit_is_the_runs_cluster_budget_and_is_never_exceeded()
+    public Task A_call_limit_is_the_runs_cluster_budget_and_is_never_exceeded() => WithSiloAsync(async (dir, train, silo) =>
+    {
+        var result = await RunCliAsync(
+        [
+            "compile", "--signature", "question -> answer: int", "--train", train, "--metric", "exact_match", "--optimizer", "bootstrap-fewshot",
+            "--max-calls", "5", "--cluster", $"127.0.0.1:{silo.GatewayPort}", "--out", Path.Combine(dir, "out.json"), "--json",
+        ], dir);
+        Assert.True(result.ExitCode == 0, result.Stderr + "\n--- silo ---\n" + silo.Output);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var budget = json.RootElement.GetProperty("budget");
+        Assert.InRange(budget.GetProperty("calls").GetInt64(), 1, 5);
+        Assert.True(budget.GetProperty("exhausted").GetBoolean());
+        Assert.Contains("note: the LM budget (5 calls) ran out", result.Stderr, StringComparison.Ordinal);
+    });
+
+    // A test folder with 12 arithmetic training examples (the path given) and a ready silo process on the sim LM.
+    private static async Task WithSiloAsync(Func<string, string, SiloProcess, Task> test)
     {
         var dir = Directory.CreateTempSubdirectory("dspy-cluster-cli-").FullName;
         try
@@ -147,17 +151,7 @@ public sealed class ClusterCompileCliTests
             await File.WriteAllLinesAsync(train, File.ReadLines(Path.Combine(RepoRoot, "samples", "arithmetic", "train.jsonl")).Take(12));
             await using var silo = SiloProcess.Start(new Dictionary<string, string> { ["DSPY_CACHEDIR"] = Path.Combine(dir, "silo-cache") });
             await silo.WaitReadyAsync(TimeSpan.FromMinutes(2));
-            var result = await RunCliAsync(
-            [
-                "compile", "--signature", "question -> answer: int", "--train", train, "--metric", "exact_match", "--optimizer", "bootstrap-fewshot",
-                "--max-calls", "5", "--cluster", $"127.0.0.1:{silo.GatewayPort}", "--out", Path.Combine(dir, "out.json"), "--json",
-            ], dir);
-            Assert.True(result.ExitCode == 0, result.Stderr + "\n--- silo ---\n" + silo.Output);
-            using var json = JsonDocument.Parse(result.Stdout);
-            var budget = json.RootElement.GetProperty("budget");
-            Assert.InRange(budget.GetProperty("calls").GetInt64(), 1, 5);
-            Assert.True(budget.GetProperty("exhausted").GetBoolean());
-            Assert.Contains("note: the LM budget (5 calls) ran out", result.Stderr, StringComparison.Ordinal);
+            await test(dir, train, silo);
         }
         finally
         {
