@@ -4,7 +4,7 @@ using Dspy.Bench.Cluster;
 // Cluster scenario runner (issue 5's bench scenarios). Writes bench/results/cluster-<scenario>.json and a Markdown table.
 // Usage: dotnet run -c Release --project bench/Dspy.Bench.Cluster -- overhead [--examples N]
 //        dotnet run -c Release --project bench/Dspy.Bench.Cluster -- gateway [--seconds N] [--warmup N]
-//        dotnet run -c Release --project bench/Dspy.Bench.Cluster -- compile [--train N] [--parallel K]
+//        dotnet run -c Release --project bench/Dspy.Bench.Cluster -- compile [--train N] [--parallel K] [--in-process]
 // Measured on the simulated LM (stated in every output).
 var scenario = args.Length > 0 ? args[0] : "overhead";
 int Option(string name, int fallback)
@@ -41,10 +41,13 @@ if (root is null)
     return 2;
 }
 var samples = Path.Combine(root.FullName, "samples");
+// The compile scenario runs on silo processes unless --in-process (three silos and the sim server in this process).
+var inProcess = args.Contains("--in-process");
+var processes = scenario == "gateway" || (scenario == "compile" && !inProcess);
 var rows = scenario switch
 {
     "overhead" => await OverheadScenario.RunAsync(count, samples),
-    "compile" => await CompileScenario.RunAsync(samples, rpm: 600, latencyMs: 300, trainSize, parallel),
+    "compile" => await CompileScenario.RunAsync(root.FullName, samples, rpm: 600, latencyMs: 300, trainSize, parallel, inProcess),
     _ => await GatewayScenario.RunAsync(root.FullName, samples, rpm: 600, latencyMs: 300, seconds, warmUp),
 };
 var results = Path.Combine(root.FullName, "bench", "results");
@@ -52,12 +55,12 @@ Directory.CreateDirectory(results);
 await File.WriteAllTextAsync(Path.Combine(results, $"cluster-{scenario}.json"), PythonJson.Dumps(new Dictionary<string, object?>
 {
     ["scenario"] = scenario,
-    ["lm"] = scenario switch { "overhead" => "sim (in-process, no latency)", "gateway" => "dspy sim serve (its own process)", _ => "dspy sim serve (in-process HTTP server)" },
-    ["silos"] = scenario == "gateway" ? "3 silo processes (src/Silo, Azure mode on Azurite)" : "in-process test cluster",
+    ["lm"] = scenario == "overhead" ? "sim (in-process, no latency)" : processes ? "dspy sim serve (its own process)" : "dspy sim serve (in-process HTTP server)",
+    ["silos"] = processes ? "3 silo processes (src/Silo, Azure mode on Azurite)" : "in-process test cluster",
     ["cores"] = (long)Environment.ProcessorCount,
     ["rows"] = rows.Cast<object?>().ToList(),
 }, indent: 2) + "\n");
-Console.WriteLine($"cluster {scenario} on the simulated LM, {Environment.ProcessorCount} cores ({(scenario == "gateway" ? "3 silo processes" : "all silos in one process")})");
+Console.WriteLine($"cluster {scenario} on the simulated LM, {Environment.ProcessorCount} cores ({(processes ? "3 silo processes" : "all silos in one process")})");
 var keys = rows[0].Keys.ToList();
 Console.WriteLine("| " + string.Join(" | ", keys) + " |");
 Console.WriteLine("|" + string.Concat(keys.Select(_ => "---|")));

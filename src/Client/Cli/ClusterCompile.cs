@@ -67,7 +67,6 @@ internal static class ClusterCompile
         // The same checks as a local compile (an option the optimizer does not use is refused), before any data is read; the
         // silos check again when the run starts.
         var args = request.Arguments;
-        if (CompileRunConfig.NotOnCluster(request.Optimizer.Name) is { } why) throw new CliException(why);
         // The LMs are placeholders: the silos check their own (a fine-tuning optimizer needs an openai/... model there).
         var teleprompter = request.Optimizer.Create(args with { TaskLmSetting = null, PromptLm = request.PromptModel is null ? null : LmSelection.Create("sim") });
         var trainset = DatasetInput.Read(request.Signature, request.TrainPath, "--train");
@@ -98,7 +97,7 @@ internal static class ClusterCompile
         {
             throw new CliException($"the LM budget ran out before the optimizer had a program to return: {CliRunner.FirstLine(status.Error ?? "")}", ExitCodes.Failure);
         }
-        if (status.State != CompileRunState.Completed || status.ResultStateJson is null)
+        if (status.State != CompileRunState.Completed || status.ResultStateJson is null || status.BaselineScore is not { } before || status.OptimizedScore is not { } after)
         {
             throw new CliException($"the cluster run {runId} {status.State.ToString().ToLowerInvariant()}{(status.Error is null ? "" : ": " + CliRunner.FirstLine(status.Error))}",
                 ExitCodes.Failure);
@@ -111,54 +110,30 @@ internal static class ClusterCompile
         // The run's own result: its predictors' LMs keep their endpoint, as a local compile saves them.
         var optimized = spec.Build(status.ResultStateJson, allowUnsafeLmState: true);
         await optimized.SaveAsync(request.OutPath, cancellationToken);
-        WriteSummary(request, teleprompter, runId, status, optimized, trainset.Count, valset?.Count ?? trainset.Count);
+        var settings = new Dictionary<string, object?>(teleprompter.GetParams(), StringComparer.Ordinal);
+        settings.Remove("num_threads"); // the silos' own parallelism unless --threads was given; it never changes a result
+        // The same summary as a local compile, with the LM calls the run counted on the silos.
+        new CompileSummary
+        {
+            Optimizer = request.Optimizer.Name,
+            Params = settings,
+            Module = request.Module,
+            MetricName = request.MetricName,
+            Model = status.LmModel ?? "the silos' LM",
+            TrainSize = trainset.Count,
+            ValSize = valset?.Count ?? trainset.Count,
+            ValPath = request.ValPath,
+            ScoreBefore = before,
+            ScoreAfter = after,
+            Limits = request.Limits,
+            Optimized = optimized,
+            OutPath = request.OutPath,
+            RunId = runId,
+            Cluster = request.Address,
+            Attempts = status.Attempts,
+        }.WithRunCounts(status).Write(Console.Out, request.Json);
         await host.StopAsync(CancellationToken.None);
         return ExitCodes.Success;
-    }
-
-    private static void WriteSummary(ClusterCompileRequest request, Teleprompter teleprompter, string runId, CompileRunStatus status, Module optimized,
-        int trainSize, int valSize)
-    {
-        var demos = optimized.NamedPredictors().ToDictionary(p => p.Name, p => (object?)(long)p.Predictor.Demos.Count, StringComparer.Ordinal);
-        if (request.Json)
-        {
-            var settings = new Dictionary<string, object?>(teleprompter.GetParams(), StringComparer.Ordinal);
-            settings.Remove("num_threads");
-            Console.Out.WriteLine(PythonJson.Dumps(new Dictionary<string, object?>
-            {
-                ["optimizer"] = request.Optimizer.Name,
-                ["params"] = settings,
-                ["module"] = request.Module,
-                ["metric"] = request.MetricName,
-                ["cluster"] = request.Address,
-                ["run_id"] = runId,
-                ["attempts"] = (long)status.Attempts,
-                ["train_size"] = (long)trainSize,
-                ["val_size"] = (long)valSize,
-                ["val_source"] = request.ValPath is null ? "train" : "val",
-                ["score_before"] = status.BaselineScore,
-                ["score_after"] = status.OptimizedScore,
-                ["demos"] = demos,
-                ["budget"] = status.Budget is not { } b ? null : new Dictionary<string, object?>
-                {
-                    ["max_calls"] = request.Limits.MaxCalls,
-                    ["max_tokens"] = request.Limits.MaxTokens,
-                    ["max_cost"] = request.Limits.MaxCost,
-                    ["calls"] = b.Calls,
-                    ["tokens"] = b.PromptTokens + b.CompletionTokens,
-                    ["cost"] = b.Cost,
-                    ["exhausted"] = b.Exhausted,
-                },
-                ["out"] = request.OutPath,
-            }, ensureAscii: false, indent: 2));
-            return;
-        }
-        var valName = request.ValPath is null ? "trainset" : "val set";
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"",-9} {"score",9}"));
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"before",-9} {Percent(status.BaselineScore),9}"));
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"after",-9} {Percent(status.OptimizedScore),9}"));
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{request.MetricName} on the {valName} ({valSize} examples) on the cluster at {request.Address} (run {runId}, the silos' LM); {request.Optimizer.Name} demos per predictor: {string.Join(", ", demos.Select(d => $"{d.Key}={d.Value}"))}; saved to {request.OutPath}"));
     }
 
     private static async Task<IHost> ConnectAsync(IPEndPoint gateway, string address, CancellationToken cancellationToken)
@@ -219,22 +194,24 @@ internal static class ClusterCompile
     {
         private bool _drawn;
 
-        public void Report(RunProgressEvent e)
+        public void Report(RunProgressEvent e, CompileRunStatus now)
         {
+            // The compile phase's provider calls on all silos as counted when the event was read.
+            var calls = RunPhases.Of(now.LmUsage, RunPhases.Compile).Calls;
             string? line = e.Kind switch
             {
                 "baseline" => $"before: {Percent(e.Score)}",
                 "resumed" => $"the run resumed on another silo ({e.Message})",
                 "completed" => $"completed: optimized {Percent(e.Score)}",
                 "failed" => $"failed: {e.Message}",
-                nameof(OptimizerEventKind.NewBest) or nameof(OptimizerEventKind.Finished) => $"{optimizer}: {e.Message}",
+                nameof(OptimizerEventKind.NewBest) or nameof(OptimizerEventKind.Finished) => $"{optimizer}: {e.Message} ({calls} LM calls)",
                 _ => null,
             };
             if (line is null)
             {
                 if (interactive && e.Kind == nameof(OptimizerEventKind.TrialFinished))
                 {
-                    writer.Write($"\r{optimizer}: trial {e.Trial}{(e.BestScore is { } b ? ", best " + PythonFloat.Repr(b) : "")}, {e.Message}   ");
+                    writer.Write($"\r{optimizer}: trial {e.Trial}{(e.BestScore is { } b ? ", best " + PythonFloat.Repr(b) : "")}, {e.Message} ({calls} LM calls)   ");
                     _drawn = true;
                 }
                 return;

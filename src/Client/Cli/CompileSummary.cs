@@ -1,10 +1,12 @@
 using System.Globalization;
+using Dspy.Grains;
 
 namespace Dspy.Cli;
 
 /// <summary>
 /// What <c>dspy compile</c> prints on stdout after a compile (text table or <c>--json</c>), the same whichever path ran it
-/// (in-process, or the embedded silo, which adds <see cref="RunId"/>).
+/// (in-process; the embedded silo, which adds <see cref="RunId"/>; or a cluster, which adds <see cref="Cluster"/> and
+/// <see cref="Attempts"/>).
 /// </summary>
 internal sealed record CompileSummary
 {
@@ -18,20 +20,44 @@ internal sealed record CompileSummary
     public string? ValPath { get; init; }
     public required double ScoreBefore { get; init; }
     public required double ScoreAfter { get; init; }
-    public required long BeforeCalls { get; init; }
-    public required long CompileCalls { get; init; }
-    public required long AfterCalls { get; init; }
+    /// <summary>Provider LM calls of the "before" evaluation (a request for n generations is n calls; cache hits are free).</summary>
+    public long BeforeCalls { get; init; }
+    public long CompileCalls { get; init; }
+    public long AfterCalls { get; init; }
     public required BudgetLimits Limits { get; init; }
 
     /// <summary>What the compile phase used (calls that reached the provider, tokens, cost).</summary>
-    public required OptimizerBudget Used { get; init; }
+    public OptimizerBudget Used { get; init; } = OptimizerBudget.None;
     public bool Exhausted { get; init; }
     public RunFolder? Run { get; init; }
     public required Module Optimized { get; init; }
     public required string OutPath { get; init; }
 
-    /// <summary>The compile-run grain's id when the compile ran on the embedded silo; null in-process.</summary>
+    /// <summary>The compile-run grain's id when the compile ran on a silo (embedded or a cluster's); null in-process.</summary>
     public string? RunId { get; init; }
+
+    /// <summary>The cluster's gateway address (<c>--cluster</c>); null for a local compile.</summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>How many times the cluster run was started on a silo (with <see cref="Cluster"/>).</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>
+    /// The LM calls of a compile run as the run counted them on its silos (<see cref="CompileRunStatus.LmUsage"/>), and its
+    /// budget's counts when it had limits (otherwise the compile phase's usage, as an in-process compile reports it).
+    /// </summary>
+    public CompileSummary WithRunCounts(CompileRunStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return this with
+        {
+            BeforeCalls = RunPhases.Of(status.LmUsage, RunPhases.Baseline).Calls,
+            CompileCalls = RunPhases.Of(status.LmUsage, RunPhases.Compile).Calls,
+            AfterCalls = RunPhases.Of(status.LmUsage, RunPhases.Final).Calls,
+            Used = status.Budget?.Used ?? RunPhases.Of(status.LmUsage, RunPhases.Compile).Used,
+            Exhausted = status.Budget?.Exhausted ?? false,
+        };
+    }
 
     public void Write(TextWriter stdout, bool json)
     {
@@ -71,10 +97,15 @@ internal sealed record CompileSummary
                 ["resumed"] = Run?.Resumed,
                 ["demos"] = demos,
                 ["out"] = OutPath,
-                // Where the compile ran: on the embedded silo (with its compile-run grain's id), or in-process.
-                ["silo"] = RunId is null ? "in-process" : "embedded",
+                // Where the compile ran: on the embedded silo or a cluster (with its compile-run grain's id), or in-process.
+                ["silo"] = Cluster is not null ? "cluster" : RunId is null ? "in-process" : "embedded",
                 ["run_id"] = RunId,
             };
+            if (Cluster is not null)
+            {
+                summary["cluster"] = Cluster;
+                summary["attempts"] = (long)Attempts;
+            }
             stdout.WriteLine(PythonJson.Dumps(summary, ensureAscii: false, indent: 2));
             return;
         }
@@ -84,7 +115,7 @@ internal sealed record CompileSummary
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"compile",-9} {"",9} {CompileCalls,9}"));
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"after",-9} {Percent(ScoreAfter),9} {AfterCalls,9}"));
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{MetricName} on the {valName} ({ValSize} examples) with {Model}; {Optimizer} demos per predictor: {string.Join(", ", demos.Select(d => $"{d.Key}={d.Value}"))}; saved to {OutPath}"));
+            $"{MetricName} on the {valName} ({ValSize} examples) with {Model}{(Cluster is null ? "" : $" on the cluster at {Cluster} (run {RunId})")}; {Optimizer} demos per predictor: {string.Join(", ", demos.Select(d => $"{d.Key}={d.Value}"))}; saved to {OutPath}"));
     }
 
     private static string Percent(double score) => PythonFloat.Repr(score) + "%";

@@ -38,8 +38,8 @@ internal sealed record EmbeddedCompileRequest
 /// <c>dspy compile</c> without <c>--cluster</c> (DESIGN s6, embedded mode): starts an Orleans silo in this process
 /// (<see cref="EmbeddedSilo"/>), submits the compile to its compile-run grain with <see cref="CompileRunClient"/> (the same
 /// grains and evaluator a cluster runs), shows the run's events like an in-process compile, and saves the program the
-/// run stores. The silo uses the CLI's LM pipeline; LM calls are counted per phase (before, compile, after) by a
-/// process-wide usage tracker read at the phase boundaries the run grain reports.
+/// run stores. The silo uses the CLI's LM pipeline; the LM calls of each phase (before, compile, after) are the run's own
+/// counts (<see cref="CompileRunStatus.LmUsage"/>), as on a cluster.
 /// </summary>
 internal static class EmbeddedCompile
 {
@@ -52,13 +52,6 @@ internal static class EmbeddedCompile
         var initialState = request.ProgramPath is null ? null : PythonJson.Dumps(request.Program.DumpState());
         var args = request.Arguments;
 
-        // Every LM call in this process, wherever the silo runs it (the run grain, the shard grains), lands in this tracker.
-        // An unlimited budget beside it counts as the in-process compile's budget does (n generations are n calls).
-        var tracker = new UsageTracker();
-        var counter = new LMBudget(new BudgetLimits());
-        Settings.Configure(s => s with { UsageTracker = tracker, Budget = counter });
-        var phases = new PhaseMeter(tracker);
-        var charged = new PhaseMeter(() => counter.Used);
         var runId = "cli-" + Guid.NewGuid().ToString("N");
         await using var silo = await EmbeddedSilo.StartAsync(o =>
         {
@@ -66,12 +59,6 @@ internal static class EmbeddedCompile
             o.LmFactory = request.LmFactory;
             o.NumThreads = args.NumThreads;
             o.RunEvaluator = request.Run is { } run ? (_, inner) => run.CreateEvaluator(inner) : null;
-            o.RunPhase = (id, phase) =>
-            {
-                if (id != runId) return;
-                phases.Enter(phase);
-                charged.Enter(phase);
-            };
         }, cancellationToken);
 
         var client = new CompileRunClient(silo.Client);
@@ -84,9 +71,10 @@ internal static class EmbeddedCompile
             });
 
         var progress = new OptimizerProgressWriter(Console.Error, !Console.IsErrorRedirected, request.Limits);
-        var status = await client.WaitAsync(runId, e =>
+        // The optimizer's lines show the compile phase's calls as counted when the event was read (exact for the last line).
+        var status = await client.WaitAsync(runId, (e, now) =>
         {
-            if (ToOptimizerEvent(e, phases.CompileSoFar()) is { } optimizerEvent) progress.Report(optimizerEvent);
+            if (ToOptimizerEvent(e, RunPhases.Of(now.LmUsage, RunPhases.Compile).Used) is { } optimizerEvent) progress.Report(optimizerEvent);
         }, PollInterval, cancellationToken);
         if (status.State == CompileRunState.Failed && status.Budget is { Exhausted: true })
         {
@@ -117,18 +105,12 @@ internal static class EmbeddedCompile
             ValPath = request.ValPath,
             ScoreBefore = before,
             ScoreAfter = after,
-            BeforeCalls = phases.Between("baseline", "compile").LmCalls,
-            CompileCalls = phases.Between("compile", "final").LmCalls,
-            AfterCalls = phases.Between("final", "done").LmCalls,
             Limits = request.Limits,
-            // Under limits, the run budget's own count (what it charged); without, the compile phase's calls.
-            Used = status.Budget?.Used ?? charged.Between("compile", "final"),
-            Exhausted = status.Budget?.Exhausted ?? false,
             Run = request.Run,
             Optimized = optimized,
             OutPath = request.OutPath,
             RunId = runId,
-        }.Write(Console.Out, request.Json);
+        }.WithRunCounts(status).Write(Console.Out, request.Json);
         return ExitCodes.Success;
     }
 
@@ -142,43 +124,4 @@ internal static class EmbeddedCompile
                 Message = e.Message, Budget = compileSoFar,
             }
             : null;
-
-    /// <summary>The usage at each phase boundary of the run (a phase has finished when the next one is entered).</summary>
-    private sealed class PhaseMeter(Func<OptimizerBudget> read)
-    {
-        public PhaseMeter(UsageTracker tracker) : this(() => OptimizerBudget.From(tracker.GetTotalTokens()))
-        {
-        }
-
-        private readonly Lock _lock = new();
-        private readonly Dictionary<string, OptimizerBudget> _at = new(StringComparer.Ordinal);
-
-        // A resumed run re-enters its phases; the last entry counts, as the in-process compile counts one pass.
-        public void Enter(string phase)
-        {
-            var now = read();
-            lock (_lock) _at[phase] = now;
-        }
-
-        public OptimizerBudget Between(string from, string to)
-        {
-            lock (_lock) return _at.TryGetValue(from, out var a) && _at.TryGetValue(to, out var b) ? Minus(b, a) : OptimizerBudget.None;
-        }
-
-        // The compile phase's usage so far, for the progress display (events are polled, so an event may be shown after
-        // the phase ended: then the phase's total). The optimizer's own calls (not its evaluations) join at the phase's end.
-        public OptimizerBudget CompileSoFar()
-        {
-            OptimizerBudget? start, end;
-            lock (_lock)
-            {
-                start = _at.GetValueOrDefault("compile");
-                end = _at.GetValueOrDefault("final");
-            }
-            return start is null ? OptimizerBudget.None : Minus(end ?? read(), start);
-        }
-
-        private static OptimizerBudget Minus(OptimizerBudget b, OptimizerBudget a) => new(b.LmCalls - a.LmCalls, b.PromptTokens - a.PromptTokens,
-            b.CompletionTokens - a.CompletionTokens, b.Cost is null && a.Cost is null ? null : (b.Cost ?? 0) - (a.Cost ?? 0));
-    }
 }

@@ -53,12 +53,12 @@ internal static class CompileCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout." };
         var cluster = new Option<string?>("--cluster")
         {
-            Description = "HOST:PORT of a running cluster's gateway: submit the compile to it and follow its progress (any optimizer but knn-fewshot).",
+            Description = "HOST:PORT of a running cluster's gateway: submit the compile to it and follow its progress (any optimizer; bootstrap-finetune and better-together need the silos' LM to be an openai/... model).",
         };
 
         var command = new Command("compile", "Optimize the program with a DSPy optimizer, compare scores before and after, and save it. "
             + "The compile runs on an embedded in-process Orleans silo, through the grains a cluster runs (--cluster: on a running cluster); "
-            + "--dry-run and knn-fewshot run in-process without a silo.")
+            + "--dry-run runs in-process without a silo.")
         {
             signature, module, programFile, train, val, metric, optimizer, seed, maxDemos, maxLabeled, maxRounds, numCandidates, stopAtScore, auto,
             parallelTrials, promptLm, maxCalls, maxTokens, maxCost, dryRun, runDir, threads, lm, apiBase, output, json, cluster,
@@ -148,7 +148,7 @@ internal static class CompileCommand
             var promptLanguageModel = promptModel is null ? null : CreatePromptLm(promptModel, api, run?.Cache);
             var teleprompter = chosen.Create(context with { TaskLm = languageModel, PromptLm = promptLanguageModel });
 
-            if (RunsOnEmbeddedSilo(chosen.Name, isDryRun))
+            if (RunsOnEmbeddedSilo(isDryRun))
             {
                 return await EmbeddedCompile.RunAsync(new EmbeddedCompileRequest
                 {
@@ -175,19 +175,20 @@ internal static class CompileCommand
             var (before, beforeCalls) = await MeteredAsync(() => evaluate.RunAsync(program, progress: new ProgressBar(Console.Error, interactive), cancellationToken: ct));
             var budget = new LMBudget(limits);
             Module optimized;
-            long compileCalls;
             using (budget.Install())
             {
                 try
                 {
-                    (optimized, compileCalls) = await MeteredAsync(() => teleprompter.CompileAsync(program, trainset,
-                        new CompileOptions { Evaluator = evaluator, Progress = new OptimizerProgressWriter(Console.Error, interactive, limits) }, ct));
+                    optimized = await teleprompter.CompileAsync(program, trainset,
+                        new CompileOptions { Evaluator = evaluator, Progress = new OptimizerProgressWriter(Console.Error, interactive, limits) }, ct);
                 }
                 catch (BudgetExceededException ex)
                 {
                     throw new CliException($"the LM budget ran out before the optimizer had a program to return: {ex.Message}", ExitCodes.Failure, ex);
                 }
             }
+            // The budget counts the compile phase's calls, limited or not.
+            var compileCalls = budget.Used.LmCalls;
             if (budget.IsExhausted)
             {
                 await Console.Error.WriteLineAsync($"note: the LM budget ({limits}) ran out; {chosen.Name} returned the best program found within it.");
@@ -199,7 +200,7 @@ internal static class CompileCommand
                 Optimizer = chosen.Name, Params = teleprompter.GetParams(), Module = moduleName, MetricName = metricName, Model = model,
                 TrainSize = trainset.Count, ValSize = valset.Count, ValPath = valPath, ScoreBefore = before.Score, ScoreAfter = after.Score,
                 BeforeCalls = beforeCalls, CompileCalls = compileCalls, AfterCalls = afterCalls, Limits = limits, Used = budget.Used,
-                Exhausted = budget.IsExhausted, Run = run, Optimized = optimized, OutPath = outPath!,
+                Exhausted = budget.IsExhausted, Run = run, Optimized = Saved(optimized), OutPath = outPath!,
             }.Write(Console.Out, parse.GetValue(json));
             return ExitCodes.Success;
         }));
@@ -210,11 +211,13 @@ internal static class CompileCommand
     public const string InProcessVariable = "DSPY_COMPILE_IN_PROCESS";
 
     // DESIGN s6: a compile runs on the embedded silo, through the same grains as on a cluster (an LM budget is the run's
-    // cluster budget there), unless it needs what only the in-process path has: a dry run (the library's projection) or
-    // knn-fewshot (whose program the silo cannot rebuild from a saved state).
-    private static bool RunsOnEmbeddedSilo(string optimizer, bool dryRun) =>
-        !dryRun && CompileRunConfig.NotOnCluster(optimizer) is null
-        && Environment.GetEnvironmentVariable(InProcessVariable) != "1";
+    // cluster budget there), unless it is a dry run, which needs the library's in-process projection.
+    private static bool RunsOnEmbeddedSilo(bool dryRun) =>
+        !dryRun && Environment.GetEnvironmentVariable(InProcessVariable) != "1";
+
+    // The program the file holds, which the summary describes: a KNNFewShot program saves the student it wraps (as in
+    // DSPy), whose predictors are named as the student's, as in the program a compile run returns.
+    private static Module Saved(Module optimized) => optimized is KNNFewShotProgram knn ? knn.Program : optimized;
 
     private static BudgetLimits ParseLimits(long? maxCalls, long? maxTokens, double? maxCost)
     {
@@ -312,10 +315,15 @@ internal static class CompileCommand
     }
 
     // LM calls that reached the provider (cache hits are free), counted by a usage tracker around one phase.
+    // A phase's provider calls as an LM budget counts them (a request for n generations is n calls; cache hits are free),
+    // the rule a compile run counts by on the silos, so in-process, embedded and --cluster compiles report the same.
     private static async Task<(T Result, long Calls)> MeteredAsync<T>(Func<Task<T>> phase)
     {
-        using var usage = Settings.TrackUsage();
-        var result = await phase();
-        return (result, usage.GetTotalTokens().Values.Sum(u => u.Calls));
+        var counter = new LMBudget();
+        using (counter.Install())
+        {
+            var result = await phase();
+            return (result, counter.Used.LmCalls);
+        }
     }
 }

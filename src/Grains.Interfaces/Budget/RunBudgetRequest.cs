@@ -28,6 +28,9 @@ public sealed record RunBudgetRequest
     /// <summary>Provider requests the call makes (a request for <c>n</c> generations is <c>n</c>).</summary>
     [Id(6)] public long Calls { get; init; } = 1;
 
+    /// <summary>The run phase the call is counted in once settled (<see cref="RunPhases"/>).</summary>
+    [Id(7)] public string Phase { get; init; } = RunPhases.Compile;
+
     /// <summary>Checks the request.</summary>
     /// <exception cref="ArgumentException">A value is missing or out of range.</exception>
     public void Validate()
@@ -35,6 +38,7 @@ public sealed record RunBudgetRequest
         ArgumentNullException.ThrowIfNull(Limits);
         Limits.Validate();
         ArgumentException.ThrowIfNullOrEmpty(Model);
+        if (!RunPhases.IsKnown(Phase)) throw new ArgumentException($"Unknown run phase '{Phase}'.", nameof(Phase));
         if (Calls < 1) throw new ArgumentOutOfRangeException(nameof(Calls), Calls, "A reservation holds at least one call.");
         if (Tokens < 0) throw new ArgumentOutOfRangeException(nameof(Tokens), Tokens, "Reserved tokens must not be negative.");
         if (!double.IsFinite(Cost) || Cost < 0) throw new ArgumentOutOfRangeException(nameof(Cost), Cost, "Reserved cost must be a finite, non-negative number of USD.");

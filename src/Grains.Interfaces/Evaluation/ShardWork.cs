@@ -34,6 +34,13 @@ public sealed record ShardWork
     /// </summary>
     [Id(6)] public IReadOnlyList<DatasetExample>? Examples { get; init; }
 
+    /// <summary>
+    /// The phase of the compile run the work belongs to (<see cref="RunPhases"/>): the shard's provider calls are counted
+    /// in it by the run's <see cref="IRunBudgetGrain"/>. Null for an evaluation outside a compile run (not counted). Not
+    /// part of the shard id.
+    /// </summary>
+    [Id(7)] public string? Phase { get; init; }
+
     /// <summary>The shard id: the hash of the slice and the settings, so the same work always lands on the same grain.</summary>
     public string ShardId => DatasetExample.Hash(string.Join(",", ExampleIds) + "\n" + Settings.CellKey());
 }

@@ -25,15 +25,27 @@ public interface IProgramCandidateGrain : IGrainWithStringKey
     Task<IReadOnlyList<ExampleScore>> GetScoresAsync();
 }
 
-/// <summary>A candidate's parameters: what to build, the state to load, and the candidate it came from.</summary>
+/// <summary>
+/// A candidate's parameters: what to build, the state to load, the candidate it came from, and the module an optimizer
+/// put around it (<see cref="Wrapper"/>, e.g. KNNFewShot's per-call program), if any.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("dspy.CandidateProgram")]
 public sealed record CandidateProgram(
     [property: Id(0)] ProgramSpec Spec,
     [property: Id(1)] string StateJson,
     [property: Id(2)] string? ParentHash)
 {
-    /// <summary>The candidate hash: the first 32 hex digits of SHA-256 over kind, signature and state.</summary>
-    public string Hash => DatasetExample.Hash(Spec.Kind + "\n" + Spec.Signature + "\n" + StateJson);
+    /// <summary>
+    /// The module around the built one, by value; null when the candidate is the built module itself. The state
+    /// (<see cref="StateJson"/>) is the built module's.
+    /// </summary>
+    [Id(3)] public ProgramWrapperSpec? Wrapper { get; init; }
+
+    /// <summary>
+    /// The candidate hash: the first 32 hex digits of SHA-256 over kind, signature, state and the wrapper (a candidate
+    /// without one hashes as before wrappers existed, so stored cells stay valid).
+    /// </summary>
+    public string Hash => DatasetExample.Hash(Spec.Kind + "\n" + Spec.Signature + "\n" + StateJson + (Wrapper is { } w ? "\n" + w.Key() : ""));
 
     /// <summary>The candidate of a module built as <paramref name="spec"/> describes.</summary>
     public static CandidateProgram From(ProgramSpec spec, Module program, string? parentHash = null)

@@ -34,7 +34,16 @@ public sealed class CompileRunClient(IGrainFactory grains)
     /// Polls the run until it is no longer running, passing each new progress event to <paramref name="onEvent"/>;
     /// returns the final status.
     /// </summary>
-    public async Task<CompileRunStatus> WaitAsync(string runId, Action<RunProgressEvent>? onEvent = null, TimeSpan? pollInterval = null,
+    public Task<CompileRunStatus> WaitAsync(string runId, Action<RunProgressEvent>? onEvent = null, TimeSpan? pollInterval = null,
+        CancellationToken cancellationToken = default) =>
+        WaitAsync(runId, onEvent is null ? null : (e, _) => onEvent(e), pollInterval, cancellationToken);
+
+    /// <summary>
+    /// Polls the run until it is no longer running, passing each new progress event to <paramref name="onEvent"/> with the
+    /// status read just after it (so its <see cref="CompileRunStatus.LmUsage"/> includes every call made before the event);
+    /// returns the final status.
+    /// </summary>
+    public async Task<CompileRunStatus> WaitAsync(string runId, Action<RunProgressEvent, CompileRunStatus>? onEvent, TimeSpan? pollInterval = null,
         CancellationToken cancellationToken = default)
     {
         var run = _grains.GetGrain<ICompileRunGrain>(runId);
@@ -43,10 +52,13 @@ public sealed class CompileRunClient(IGrainFactory grains)
         {
             try
             {
+                var events = await run.GetEventsAsync(next);
                 var status = await run.GetStatusAsync();
-                foreach (var e in await run.GetEventsAsync(next))
+                // The run may have recorded its last events between the two reads.
+                if (status.State != CompileRunState.Running) events = [.. events, .. await run.GetEventsAsync(events.Count > 0 ? events[^1].Index + 1 : next)];
+                foreach (var e in events)
                 {
-                    onEvent?.Invoke(e);
+                    onEvent?.Invoke(e, status);
                     next = e.Index + 1;
                 }
                 if (status.State != CompileRunState.Running) return status;

@@ -76,16 +76,6 @@ public sealed record CompileRunConfig
     /// </summary>
     [Id(20)] public RunBudgetLimits? Budget { get; init; }
 
-    /// <summary>
-    /// Why <paramref name="optimizer"/> cannot run on the cluster, or null when it can. KNNFewShot's compiled program picks
-    /// its demos from the trainset on every call, so it is not a program state the shards could rebuild by value.
-    /// </summary>
-    public static string? NotOnCluster(string optimizer) => OptimizerRegistry.TryFind(optimizer)?.Name switch
-    {
-        "knn-fewshot" => "knn-fewshot cannot run on the cluster: its program chooses demos from the trainset on every call, so the silos cannot rebuild it from a saved state; run it in-process.",
-        _ => null,
-    };
-
     /// <summary>Checks the configuration.</summary>
     /// <exception cref="ArgumentException">A value is missing or out of range, named.</exception>
     public void Validate()
@@ -98,7 +88,6 @@ public sealed record CompileRunConfig
         {
             throw new ArgumentException($"Unknown optimizer '{Optimizer}'; known: {OptimizerRegistry.Describe()}.");
         }
-        if (NotOnCluster(Optimizer!) is { } why) throw new ArgumentException(why);
         if (NumThreads is < 1) throw new ArgumentException("NumThreads must be at least 1.");
         if (Tenant is not null) TenantContext.CheckTenantId(Tenant);
         if (ShardSize < 1) throw new ArgumentException("ShardSize must be at least 1.");

@@ -50,6 +50,15 @@ public sealed record CompileRunStatus
     /// it ran out and the optimizer returned the best program within it); null when the run has no limits.
     /// </summary>
     [Id(20)] public RunBudgetSnapshot? Budget { get; init; }
+
+    /// <summary>
+    /// The provider LM calls, tokens and cost of each phase so far (<see cref="RunPhases"/>: baseline, compile, final),
+    /// counted on every silo whatever the limits, across resumed attempts; phases that made no call are left out.
+    /// </summary>
+    [Id(21)] public IReadOnlyDictionary<string, RunPhaseUsage>? LmUsage { get; init; }
+
+    /// <summary>The model of the LM the run's silo runs the program with (<c>Dspy:Grains:LmModel</c>).</summary>
+    [Id(22)] public string? LmModel { get; init; }
 }
 
 /// <summary>A progress event of a run (the value form of <c>OptimizerEvent</c> plus the run's own phases).</summary>

@@ -6,7 +6,9 @@ namespace Dspy.Grains;
 /// <summary>
 /// The cluster's <see cref="ILMBudgetLedger"/>: the counts live in the run's <see cref="IRunBudgetGrain"/>, shared by the
 /// run's grain and every shard on every silo, so one <see cref="LMBudget"/> limit holds across all of them. Each
-/// reservation and settlement is one grain call; <see cref="State"/> is the newest answer received.
+/// reservation and settlement is one grain call; <see cref="State"/> is the newest answer received. Every call is
+/// counted in the run's <see cref="Phase"/>. Without limits nothing needs reserving: the ledger only counts, one grain
+/// call after each response (<see cref="IRunBudgetGrain.RecordAsync"/>).
 /// </summary>
 public sealed partial class ClusterLMBudgetLedger : ILMBudgetLedger
 {
@@ -16,7 +18,7 @@ public sealed partial class ClusterLMBudgetLedger : ILMBudgetLedger
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private RunBudgetSnapshot _last = new();
-    private long _refusalBaseline;
+    private long _refusalBaseline, _lastLocalReservation;
 
     /// <summary>Creates a ledger over the budget grain of run <paramref name="runId"/>.</summary>
     /// <param name="grains">The grain factory.</param>
@@ -47,6 +49,16 @@ public sealed partial class ClusterLMBudgetLedger : ILMBudgetLedger
     /// <inheritdoc/>
     public BudgetLimits Limits { get; }
 
+    /// <summary>The run phase this ledger's calls are counted in (<see cref="RunPhases"/>; compile unless set).</summary>
+    public string Phase
+    {
+        get;
+        init => field = RunPhases.IsKnown(value) ? value : throw new ArgumentException($"Unknown run phase '{value}'.", nameof(value));
+    } = RunPhases.Compile;
+
+    /// <summary>Whether the calls are charged to the run's limits (it has some); otherwise they are only counted.</summary>
+    public bool Charged => RunLimits.IsLimited;
+
     /// <summary>How long a reservation is held without being settled before the grain charges it at its bound (15 minutes).</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(15);
 
@@ -76,6 +88,7 @@ public sealed partial class ClusterLMBudgetLedger : ILMBudgetLedger
     /// </summary>
     public async Task<RunBudgetSnapshot> BeginAsync()
     {
+        if (!Charged) return Last;
         var snapshot = await _grain.GetAsync();
         lock (_lock)
         {
@@ -90,9 +103,12 @@ public sealed partial class ClusterLMBudgetLedger : ILMBudgetLedger
     {
         ArgumentNullException.ThrowIfNull(charge);
         cancellationToken.ThrowIfCancellationRequested();
+        // Nothing to enforce: a local id, and the call is counted when it settles.
+        if (!Charged) return new LMBudgetGrant("local-" + Interlocked.Increment(ref _lastLocalReservation).ToString(System.Globalization.CultureInfo.InvariantCulture), null, State);
         var grant = await _grain.ReserveAsync(new RunBudgetRequest
         {
             Limits = RunLimits, Model = charge.Model, Tokens = charge.Tokens, Cost = charge.Cost, Calls = charge.Calls, Holder = _holder, Lease = Lease,
+            Phase = Phase,
         });
         lock (_lock) Observe(grant.Snapshot);
         return new LMBudgetGrant(grant.ReservationId, grant.RefusedLimit, State);
@@ -101,17 +117,24 @@ public sealed partial class ClusterLMBudgetLedger : ILMBudgetLedger
     /// <inheritdoc/>
     /// <remarks>
     /// Never throws: the call it settles has been made. When the grain cannot be reached after a few tries, the
-    /// reservation stays open and the grain charges it at its bound when its lease runs out.
+    /// reservation stays open and the grain charges it at its bound when its lease runs out; an unreserved call (no limits)
+    /// is then missing from the phase's count (logged). A retry after an answer that was lost can count a call twice.
     /// </remarks>
     public async ValueTask SettleAsync(string reservationId, LMBudgetCharge reserved, LMBudgetSettlement used, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reservationId);
+        ArgumentNullException.ThrowIfNull(reserved);
         ArgumentNullException.ThrowIfNull(used);
         var usage = new RunBudgetUsage { PromptTokens = used.PromptTokens, CompletionTokens = used.CompletionTokens, Cost = used.Cost };
         for (var attempt = 0; ; attempt++)
         {
             try
             {
+                if (!Charged)
+                {
+                    await _grain.RecordAsync(Phase, reserved.Calls, usage);
+                    return;
+                }
                 var snapshot = await _grain.SettleAsync(reservationId, usage);
                 lock (_lock) Observe(snapshot);
                 return;
@@ -122,7 +145,7 @@ public sealed partial class ClusterLMBudgetLedger : ILMBudgetLedger
             }
             catch (Exception ex)
             {
-                LogSettleFailed(_logger, ex, RunId, reservationId);
+                LogSettleFailed(_logger, ex, RunId, reservationId, Phase);
                 return;
             }
         }
@@ -132,6 +155,8 @@ public sealed partial class ClusterLMBudgetLedger : ILMBudgetLedger
     public async ValueTask<LMBudgetState> RefreshAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        // Without limits nothing is ever refused, so there is nothing to learn.
+        if (!Charged) return State;
         var snapshot = await _grain.GetAsync();
         lock (_lock) Observe(snapshot);
         return State;
@@ -143,6 +168,6 @@ public sealed partial class ClusterLMBudgetLedger : ILMBudgetLedger
         if (snapshot.Version >= _last.Version) _last = snapshot;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Run budget {RunId}: reservation {ReservationId} could not be settled; the budget charges it at its bound when its lease runs out")]
-    private static partial void LogSettleFailed(ILogger logger, Exception exception, string runId, string reservationId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run budget {RunId}: call {ReservationId} of phase {Phase} could not be settled; a reservation is charged at its bound when its lease runs out, an unreserved call is missing from the phase's count")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception, string runId, string reservationId, string phase);
 }

@@ -10,7 +10,8 @@ namespace Dspy.Grains;
 /// requests cannot overshoot; that is what lets the grain be reentrant. A reply is sent only once a write that includes
 /// its change has finished (one <c>WriteStateAsync</c> in flight, later changes ride on the next), so a granted
 /// reservation is never lost by a silo failure. The counts follow <see cref="LMBudgetState"/>'s rules, the same as
-/// the in-process ledger.
+/// the in-process ledger. Beside the budget it counts every provider call of the run by phase, charged or not (settled
+/// and expired reservations in their request's phase, and the calls recorded without one).
 /// </summary>
 [GrainType("dspy-run-budget")]
 [Reentrant]
@@ -19,6 +20,7 @@ public sealed partial class RunBudgetGrain(
     ILogger<RunBudgetGrain> logger) : Grain, IRunBudgetGrain
 {
     private readonly Dictionary<string, RunBudgetHold> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OptimizerBudget> _phases = new(StringComparer.Ordinal);
     private readonly TimeProvider _time = TimeProvider.System;
     private RunBudgetLimits? _limits;
     private LMBudgetState _counts = LMBudgetState.Empty;
@@ -31,6 +33,7 @@ public sealed partial class RunBudgetGrain(
         var r = state.State;
         _limits = r.Limits;
         foreach (var hold in r.Open) _open[hold.Id] = hold;
+        foreach (var (phase, usage) in r.Phases) _phases[phase] = usage.Used;
         _counts = new LMBudgetState(new OptimizerBudget(r.Calls, r.PromptTokens, r.CompletionTokens, r.Cost),
             _open.Count, _open.Values.Sum(h => h.Tokens), _open.Values.Sum(h => h.Cost), r.Refusals);
         _expired = r.Expired;
@@ -64,7 +67,7 @@ public sealed partial class RunBudgetGrain(
             _open[id] = new RunBudgetHold
             {
                 Id = id, Model = request.Model, Tokens = request.Tokens, Cost = request.Cost, Calls = request.Calls, Holder = request.Holder,
-                ExpiresAt = _time.GetUtcNow() + request.Lease,
+                Phase = request.Phase, ExpiresAt = _time.GetUtcNow() + request.Lease,
             };
             _counts = _counts.WithReservation(charge);
         }
@@ -78,21 +81,58 @@ public sealed partial class RunBudgetGrain(
     public async Task<RunBudgetSnapshot> SettleAsync(string reservationId, RunBudgetUsage usage)
     {
         ArgumentException.ThrowIfNullOrEmpty(reservationId);
-        ArgumentNullException.ThrowIfNull(usage);
-        if (usage.PromptTokens < 0 || usage.CompletionTokens < 0 || usage.Cost is < 0 || (usage.Cost is { } c && !double.IsFinite(c)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(usage), usage, "Settled usage must be non-negative.");
-        }
+        var used = Settlement(usage);
         ExpireLapsed();
         if (_open.Remove(reservationId, out var hold))
         {
-            _counts = _counts.WithSettlement(Charge(hold), new LMBudgetSettlement(usage.PromptTokens, usage.CompletionTokens, usage.Cost));
+            Charge(hold, used);
             _version++;
         }
         var snapshot = Snapshot();
         await PersistAsync(snapshot.Version);
         return snapshot;
     }
+
+    /// <inheritdoc/>
+    public async Task RecordAsync(string phase, long calls, RunBudgetUsage usage)
+    {
+        if (!RunPhases.IsKnown(phase)) throw new ArgumentException($"Unknown run phase '{phase}'.", nameof(phase));
+        ArgumentOutOfRangeException.ThrowIfLessThan(calls, 1);
+        Count(phase, calls, Settlement(usage));
+        _version++;
+        await PersistAsync(_version);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<string, RunPhaseUsage>> GetUsageAsync()
+    {
+        ExpireLapsed();
+        await PersistAsync(_version);
+        return _phases.ToDictionary(kv => kv.Key, kv => RunPhaseUsage.From(kv.Value), StringComparer.Ordinal);
+    }
+
+    private static LMBudgetSettlement Settlement(RunBudgetUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        if (usage.PromptTokens < 0 || usage.CompletionTokens < 0 || usage.Cost is < 0 || (usage.Cost is { } c && !double.IsFinite(c)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(usage), usage, "Settled usage must be non-negative.");
+        }
+        return new LMBudgetSettlement(usage.PromptTokens, usage.CompletionTokens, usage.Cost);
+    }
+
+    // A settled (or expired) reservation: charged to the budget and counted in its phase.
+    private void Charge(RunBudgetHold hold, LMBudgetSettlement used)
+    {
+        var charge = Charge(hold);
+        _counts = _counts.WithSettlement(charge, used);
+        Count(hold.Phase.Length == 0 ? RunPhases.Compile : hold.Phase, charge.Calls, used);
+    }
+
+    // A phase's counts grow by LMBudgetState's rule (the calls, the reported tokens, the cost once one is known).
+    private void Count(string phase, long calls, LMBudgetSettlement used) =>
+        _phases[phase] = new LMBudgetState(_phases.GetValueOrDefault(phase, OptimizerBudget.None), 0, 0, 0, 0)
+            .WithSettlement(new LMBudgetCharge("", 0, 0, calls), used).Used;
 
     /// <inheritdoc/>
     public async Task<RunBudgetSnapshot> GetAsync()
@@ -112,7 +152,7 @@ public sealed partial class RunBudgetGrain(
         foreach (var hold in _open.Values.Where(h => h.ExpiresAt <= now).OrderBy(h => h.ExpiresAt).ToList())
         {
             _open.Remove(hold.Id);
-            _counts = _counts.WithSettlement(Charge(hold), new LMBudgetSettlement(hold.Tokens, 0, hold.Cost > 0 ? hold.Cost : null));
+            Charge(hold, new LMBudgetSettlement(hold.Tokens, 0, hold.Cost > 0 ? hold.Cost : null));
             _expired++;
             _version++;
             LogExpired(logger, this.GetPrimaryKeyString(), hold.Id, hold.Holder ?? "?", hold.Tokens);
@@ -162,6 +202,7 @@ public sealed partial class RunBudgetGrain(
             Version = version,
             LastReservation = _lastReservation,
             Open = [.. _open.Values.OrderBy(h => h.Id, StringComparer.Ordinal)],
+            Phases = _phases.ToDictionary(kv => kv.Key, kv => RunPhaseUsage.From(kv.Value), StringComparer.Ordinal),
         };
         try
         {

@@ -32,6 +32,9 @@ public sealed class RunBudgetRecord
 
     /// <summary>The open reservations.</summary>
     public List<RunBudgetHold> Open { get; set; } = [];
+
+    /// <summary>Every provider call of the run by phase (<see cref="RunPhases"/>), charged or not.</summary>
+    public Dictionary<string, RunPhaseUsage> Phases { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>One open reservation of a run budget.</summary>
@@ -57,4 +60,7 @@ public sealed class RunBudgetHold
 
     /// <summary>Provider requests held (the request's <c>n</c>; 0 in records written before it was kept, read as 1).</summary>
     public long Calls { get; set; }
+
+    /// <summary>The run phase the call is counted in (empty in records written before it was kept, read as compile).</summary>
+    public string Phase { get; set; } = "";
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -33,36 +32,26 @@ internal sealed partial class DatasetShardStore(BlobPayloadStore blobs, string d
     public async Task<string> SaveAsync(string bucket, Dictionary<string, string> examples, CancellationToken cancellationToken)
     {
         var sorted = new SortedDictionary<string, string>(examples, StringComparer.Ordinal);
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(sorted);
-        var name = $"datasets/{Uri.EscapeDataString(datasetId)}/{bucket}-{Convert.ToHexStringLower(SHA256.HashData(bytes))[..24]}.json";
-        await blobs.UploadAsync(name, BinaryData.FromBytes(bytes), cancellationToken);
+        var name = await blobs.UploadNamedByContentAsync($"datasets/{Uri.EscapeDataString(datasetId)}/{bucket}",
+            BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(sorted)), cancellationToken);
         _loads[name] = Task.FromResult<Dictionary<string, string>?>(new Dictionary<string, string>(examples, StringComparer.Ordinal));
         return name;
     }
 
     /// <summary>Deletes shards no longer referenced by the state; a failure only leaves an orphaned blob behind.</summary>
-    public async Task DeleteAsync(IEnumerable<string> names)
+    public Task DeleteAsync(IEnumerable<string> names)
     {
-        foreach (var name in names)
-        {
-            _loads.Remove(name);
-            try
-            {
-                await blobs.DeleteAsync(name);
-            }
-            catch (Exception e) when (e is Azure.RequestFailedException or IOException or TimeoutException)
-            {
-                OrphanedShard(logger, datasetId, name, e);
-            }
-        }
+        var list = names.ToList();
+        foreach (var name in list) _loads.Remove(name);
+        return blobs.DeleteOrphansAsync(list, logger, $"Dataset {datasetId}");
     }
 
     private async Task<Dictionary<string, string>?> DownloadAsync(string blob, CancellationToken cancellationToken)
     {
-        var content = await blobs.DownloadAsync(blob, cancellationToken);
+        var (content, problem) = await blobs.DownloadNamedByContentAsync(blob, cancellationToken);
         if (content is null)
         {
-            ShardUnreadable(logger, datasetId, blob, "the blob does not exist");
+            ShardUnreadable(logger, datasetId, blob, problem!);
             return null;
         }
         Dictionary<string, string>? examples;
@@ -87,7 +76,4 @@ internal sealed partial class DatasetShardStore(BlobPayloadStore blobs, string d
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dataset {DatasetId}: shard {Blob} cannot be read ({Reason}); its examples count as missing until registered again.")]
     private static partial void ShardUnreadable(ILogger logger, string datasetId, string blob, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dataset {DatasetId}: the replaced shard {Blob} could not be deleted and is left orphaned.")]
-    private static partial void OrphanedShard(ILogger logger, string datasetId, string blob, Exception exception);
 }

@@ -10,7 +10,9 @@ namespace Dspy.Grains;
 /// </summary>
 /// <remarks>
 /// The metric travels by name (the silos look it up in their <see cref="Metrics"/> registry), the program as
-/// <c>Module.DumpState</c> JSON over <see cref="ClusterProgramEvaluatorOptions.Program"/>. Shards persist their cells,
+/// <c>Module.DumpState</c> JSON over <see cref="ClusterProgramEvaluatorOptions.Program"/>; a program an optimizer put
+/// inside a registered wrapper (KNNFewShot's per-call program, see <see cref="ProgramWrappers"/>) travels with the
+/// wrapper's settings and the ids of the examples it carries. Shards persist their cells,
 /// so asking for the same evaluation again (a resumed run with the same seed) costs no LM call. Unlike the in-process
 /// loop, a request with <c>MaxErrors</c> runs every example and then throws if the failures reached the limit.
 /// </remarks>
@@ -53,12 +55,12 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
                 nameof(request));
         }
         if (request.Examples.Count == 0) return new ProgramEvaluation([]);
-        _options.Program.EnsureMatches(request.Program);
-
-        var candidate = CandidateProgram.From(_options.Program, request.Program);
+        // The spec's module itself, or inside a registered wrapper (KNNFewShot's per-call program) whose examples travel as ids.
+        var (candidate, carried) = ProgramWrappers.Describe(_options.Program, request.Program, DatasetId);
         var hash = candidate.Hash;
         var encoded = request.Examples.Select(DatasetExample.From).ToList();
-        await Task.WhenAll(StoreCandidateAsync(candidate), RegisterExamplesAsync(encoded));
+        List<DatasetExample> registered = [.. encoded, .. carried];
+        await Task.WhenAll(StoreCandidateAsync(candidate), RegisterExamplesAsync(registered));
 
         var settings = new EvaluationSettings
         {
@@ -74,14 +76,14 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
         var slices = encoded.Select((e, i) => (e.Id, Index: i)).Chunk(_options.ShardSize).ToList();
         var results = await Task.WhenAll(slices.Select(slice =>
         {
-            var work = new ShardWork
+            // The run's phase (its calls are counted in it) and, when charged, its limits travel with the work.
+            var work = RunBudgetScope.ForRun(new ShardWork
             {
                 RunId = _options.RunId, CandidateHash = hash, DatasetId = DatasetId, ExampleIds = slice.Select(s => s.Id).ToList(), Settings = settings,
-                Budget = RunBudgetScope.ForShardWork(_options.RunId),
-            };
+            });
             var key = GrainKeys.Shard(work.RunId, hash, work.ShardId);
             ShardKeys.Add(key);
-            return CallShardAsync(key, work, candidate, encoded, cancellationToken);
+            return CallShardAsync(key, work, candidate, registered, cancellationToken);
         }));
 
         // Gather in example order, whatever order the shards finished in (invariant 1).
@@ -121,9 +123,10 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
             }
             catch (ShardInputMissingException) when (attempt < _options.ShardAttempts && !cancellationToken.IsCancellationRequested)
             {
-                // The candidate's or dataset's state was lost (memory storage on a dead silo): store them again, and send the
-                // slice's examples with the retry, since while the directory recovers the shard may still reach another
-                // (empty) activation of the dataset than the one just refilled.
+                // The candidate's or dataset's state was lost (memory storage on a dead silo): store them again (the examples
+                // evaluated and those the candidate's wrapper carries), and send the slice's examples with the retry, since
+                // while the directory recovers the shard may still reach another (empty) activation of the dataset than the
+                // one just refilled.
                 await _grains.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(_options.RunId, candidate.Hash)).SetAsync(candidate);
                 await _grains.GetGrain<IDatasetGrain>(DatasetId).AddAsync(examples.DistinctBy(e => e.Id).ToList());
                 var byId = examples.DistinctBy(e => e.Id).ToDictionary(e => e.Id, StringComparer.Ordinal);

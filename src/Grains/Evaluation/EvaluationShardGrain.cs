@@ -5,9 +5,10 @@ namespace Dspy.Grains;
 
 /// <summary>
 /// The evaluation shard grain (see <see cref="IEvaluationShardGrain"/>). Cells it has evaluated are kept in persisted
-/// state and written as each example finishes (one write in flight at a time), so a crash loses at most the examples
-/// that were running. The program runs on the thread pool, off the grain's scheduler, through the silo's LM; predictors
-/// that carry their own LM (a fine-tuned model) through the silo's pipeline for that model (<see cref="SiloLanguageModel.Bind"/>).
+/// state (<see cref="ShardCells"/>: in blob segments beyond the inline limit in Azure mode) and written as each example
+/// finishes (one write in flight at a time), so a crash loses at most the examples that were running. The program runs on
+/// the thread pool, off the grain's scheduler, through the silo's LM; predictors that carry their own LM
+/// (a fine-tuned model) through the silo's pipeline for that model (<see cref="SiloLanguageModel.Bind"/>).
 /// </summary>
 [GrainType("dspy-eval-shard")]
 [RandomPlacement]
@@ -19,8 +20,10 @@ public sealed class EvaluationShardGrain(
     private readonly Dictionary<string, CellResult> _failed = new(StringComparer.Ordinal);
     private Module? _program;
     private int _evaluated;
-    private Task _writing = Task.CompletedTask;
-    private bool _dirty;
+    private ShardCells? _cells;
+
+    private ShardCells Cells => _cells ??= new ShardCells(state, StateBlobs.For(ServiceProvider, $"Shard '{this.GetPrimaryKeyString()}'"),
+        this.GetPrimaryKeyString(), silo);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<CellResult>> EvaluateAsync(ShardWork work, CancellationToken cancellationToken = default)
@@ -31,7 +34,8 @@ public sealed class EvaluationShardGrain(
         {
             throw new ArgumentException($"Shard '{this.GetPrimaryKeyString()}' was sent work for '{expectedKey}'.", nameof(work));
         }
-        var todo = work.ExampleIds.Distinct().Where(id => !state.State.Cells.ContainsKey(id)).ToList();
+        await Cells.LoadAsync();
+        var todo = work.ExampleIds.Distinct().Where(id => !Cells.TryGet(id, out _)).ToList();
         if (todo.Count > 0)
         {
             var metric = Metrics.TryGet(work.Settings.MetricName, out var m) && m is not null
@@ -43,7 +47,8 @@ public sealed class EvaluationShardGrain(
                 ? ValueModel.ParseJson(json) as Dictionary<string, object?> ?? throw new ArgumentException("LM overrides must be a JSON object.")
                 : null;
             using var gate = new SemaphoreSlim(work.Settings.NumThreads ?? silo.NumThreads);
-            // A budgeted run's calls reserve from its budget grain; a refusal goes back to the run's optimizer.
+            // A compile run's calls are counted in its phase by its budget grain; under limits they reserve there, and a refusal
+            // goes back to the run's optimizer.
             using var budget = RunBudgetScope.InstallForShard(GrainFactory, work, siloDetails.SiloAddress.ToString());
             try
             {
@@ -53,9 +58,9 @@ public sealed class EvaluationShardGrain(
             {
                 throw RunBudgetExhaustedException.From(ex);
             }
-            await FlushAsync();
+            await Cells.FlushAsync();
         }
-        return work.ExampleIds.Select(id => state.State.Cells.TryGetValue(id, out var cell) ? cell : _failed[id]).ToList();
+        return work.ExampleIds.Select(id => Cells.TryGet(id, out var cell) ? cell : _failed[id]).ToList();
     }
 
     private async Task RunCellAsync(DatasetExample encoded, Module program, Metric metric, Dictionary<string, object?>? overrides,
@@ -95,34 +100,13 @@ public sealed class EvaluationShardGrain(
         var cell = CellCodec.Encode(encoded.Id, result);
         if (result.Succeeded)
         {
-            state.State.Cells[encoded.Id] = cell;
-            _dirty = true;
-            if (_writing.IsCompleted) _writing = WriteLoopAsync();
+            Cells.Add(cell);
         }
         else
         {
             // Failures are returned but not stored, so a retry (e.g. after an endpoint outage) runs them again.
             _failed[encoded.Id] = cell;
         }
-    }
-
-    // Coalesced writes: one WriteStateAsync in flight; cells finished meanwhile go out with the next one.
-    private async Task WriteLoopAsync()
-    {
-        while (_dirty)
-        {
-            _dirty = false;
-            var written = state.State.Cells.Keys.ToList();
-            await state.WriteStateAsync();
-            var key = this.GetPrimaryKeyString();
-            foreach (var id in written) silo.OnCellStored(key + "|" + id);
-        }
-    }
-
-    private async Task FlushAsync()
-    {
-        await _writing;
-        if (_dirty) await WriteLoopAsync();
     }
 
     // From the dataset grain, or from the work itself when the evaluator sent the examples (a retry after they were missing).
@@ -138,9 +122,25 @@ public sealed class EvaluationShardGrain(
             }
             return todo.Select(id => byId.TryGetValue(id, out var e) ? e : throw new ArgumentException($"The work's examples lack {id}.", nameof(work))).ToList();
         }
+        return await ReadDatasetAsync(work.DatasetId, todo);
+    }
+
+    // The candidate's module, inside its wrapper when it has one (KNNFewShot's per-call program, whose trainset comes from
+    // the dataset grain and whose bootstrapping runs here with this silo's parallelism).
+    private async Task<Module> LoadProgramAsync(ShardWork work)
+    {
+        var candidate = await GrainFactory.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(work.RunId, work.CandidateHash)).GetAsync()
+            ?? throw new ShardInputMissingException($"Candidate {work.CandidateHash} of run '{work.RunId}' is not stored.");
+        // A predictor with its own LM in the state (a student's LM, a fine-tuned model) runs through this silo's pipeline for
+        // that model, never the LM object the state would build (no endpoint, no key, no gateway, cache or quota).
+        return silo.Bind(await ProgramWrappers.BuildAsync(candidate, ReadDatasetAsync, work.Settings.NumThreads ?? silo.NumThreads));
+    }
+
+    private async Task<IReadOnlyList<DatasetExample>> ReadDatasetAsync(string datasetId, IReadOnlyList<string> ids)
+    {
         try
         {
-            return await GrainFactory.GetGrain<IDatasetGrain>(work.DatasetId).GetAsync(todo);
+            return await GrainFactory.GetGrain<IDatasetGrain>(datasetId).GetAsync(ids);
         }
         catch (KeyNotFoundException ex)
         {
@@ -148,25 +148,9 @@ public sealed class EvaluationShardGrain(
         }
     }
 
-    private async Task<Module> LoadProgramAsync(ShardWork work)
-    {
-        var candidate = await GrainFactory.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(work.RunId, work.CandidateHash)).GetAsync()
-            ?? throw new ShardInputMissingException($"Candidate {work.CandidateHash} of run '{work.RunId}' is not stored.");
-        // A predictor with its own LM in the state (a student's LM, a fine-tuned model) runs through this silo's pipeline for
-        // that model, never the LM object the state would build (no endpoint, no key, no gateway, cache or quota).
-        return silo.Bind(candidate.Spec.Build(candidate.StateJson));
-    }
-
     /// <inheritdoc/>
     public Task<int> EvaluatedCountAsync() => Task.FromResult(_evaluated);
 
     /// <inheritdoc/>
     public Task<string> SiloAsync() => Task.FromResult(siloDetails.SiloAddress.ToString());
-}
-
-/// <summary>The persisted cells of a shard, by example id.</summary>
-public sealed class ShardState
-{
-    /// <summary>Completed cells by example id.</summary>
-    public Dictionary<string, CellResult> Cells { get; set; } = new(StringComparer.Ordinal);
 }

@@ -85,12 +85,6 @@ public sealed partial class DspyGrainsOptions
     public Func<string, IProgramEvaluator, IProgramEvaluator>? RunEvaluator { get; set; }
 
     /// <summary>
-    /// Told in-process (run id, phase) when a compile run starts its <c>baseline</c>, <c>compile</c> and <c>final</c>
-    /// phases and when it is <c>done</c> (an embedded host meters its LM calls per phase); each phase has finished when the next is told.
-    /// </summary>
-    public Action<string, string>? RunPhase { get; set; }
-
-    /// <summary>
     /// How often a running compile run's reminder fires; after a silo or cluster failure the run resumes within this
     /// time even if nobody calls it. Orleans' minimum reminder period is lowered to it when shorter.
     /// </summary>

@@ -27,16 +27,16 @@ public sealed partial class CompileRunGrain(
     private bool _dirty;
 
     /// <inheritdoc/>
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State.State == CompileRunState.Running && state.State.Config is not null)
         {
             var runId = this.GetPrimaryKeyString();
             var attempt = state.State.Attempts + 1;
             LogResuming(logger, runId, attempt);
-            Launch(resumed: true);
+            if (await LoadConfigAsync() is not null) Launch(resumed: true);
         }
-        return Task.CompletedTask;
+        await LoadResultAsync();
     }
 
     /// <inheritdoc/>
@@ -47,13 +47,14 @@ public sealed partial class CompileRunGrain(
         GrainKeys.CheckRunId(this.GetPrimaryKeyString());
         // Built once before anything is stored, so a setting the optimizer refuses fails the call and changes nothing.
         OptimizerCatalog.Create(config, Metrics.Get(config.MetricName), silo);
-        if (state.State.Config is { } existing)
+        if (state.State.Config is not null)
         {
-            if (!SameConfig(existing, config)) throw new InvalidOperationException($"Run '{this.GetPrimaryKeyString()}' was already started with another configuration.");
+            if (!await IsStartedWithAsync(config)) throw new InvalidOperationException($"Run '{this.GetPrimaryKeyString()}' was already started with another configuration.");
+            _config ??= config;
             if (state.State.State == CompileRunState.Running && _running is null) Launch(resumed: true);
             return Status();
         }
-        state.State.Config = config;
+        await StoreConfigAsync(config);
         state.State.State = CompileRunState.Running;
         state.State.Attempts = 1;
         await state.WriteStateAsync();
@@ -78,7 +79,19 @@ public sealed partial class CompileRunGrain(
     }
 
     /// <inheritdoc/>
-    public Task<CompileRunStatus> GetStatusAsync() => Task.FromResult(Status());
+    public async Task<CompileRunStatus> GetStatusAsync()
+    {
+        if (state.State.State != CompileRunState.Running) return Status();
+        // While running, the counts grow on every silo: read them where they are kept.
+        try
+        {
+            return Status() with { LmUsage = await UsageAsync() };
+        }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            return Status();
+        }
+    }
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<RunProgressEvent>> GetEventsAsync(int fromIndex)
@@ -93,6 +106,7 @@ public sealed partial class CompileRunGrain(
     {
         if (state.State.State != CompileRunState.Running) return;
         if (_cancel is not null) await _cancel.CancelAsync();
+        state.State.LmUsage = await TryUsageAsync() ?? state.State.LmUsage;
         state.State.State = CompileRunState.Cancelled;
         await WriteAsync();
         await StopReminderAsync();
@@ -115,7 +129,7 @@ public sealed partial class CompileRunGrain(
         }
         _cancel?.Dispose();
         _cancel = new CancellationTokenSource();
-        _running = RunAsync(state.State.Config!, _cancel.Token);
+        _running = RunAsync(_config!, _cancel.Token);
     }
 
     private async Task RunAsync(CompileRunConfig config, CancellationToken cancellationToken)
@@ -124,8 +138,10 @@ public sealed partial class CompileRunGrain(
         try
         {
             var result = await CompileAsync(runId, config, cancellationToken);
+            var resultBlob = await OffloadResultAsync(result.StateJson); // before the state names it
             if (state.State.State != CompileRunState.Running) return;
-            state.State.ResultStateJson = result.StateJson;
+            state.State.LmUsage = await UsageAsync();
+            SetResult(result.StateJson, resultBlob);
             state.State.OptimizedScore = result.Score;
             state.State.State = CompileRunState.Completed;
             AddEvent(new RunProgressEvent { Kind = "completed", Score = result.Score, Message = "optimized program stored" });
@@ -146,6 +162,7 @@ public sealed partial class CompileRunGrain(
         catch (Exception ex)
         {
             LogFailed(logger, ex, runId);
+            state.State.LmUsage = await TryUsageAsync() ?? state.State.LmUsage;
             state.State.State = CompileRunState.Failed;
             state.State.Error = ex.Message;
             AddEvent(new RunProgressEvent { Kind = "failed", Message = ex.Message });
@@ -169,8 +186,14 @@ public sealed partial class CompileRunGrain(
         if (options.RunEvaluator is { } wrap) evaluator = wrap(runId, evaluator);
 
         using var scope = Settings.Context(s => s with { Lm = silo.Lm });
-        options.RunPhase?.Invoke(runId, "baseline");
-        var baseline = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = student, Examples = val, Metric = metric, Phase = "baseline" }, cancellationToken);
+        var holder = siloDetails.SiloAddress.ToString();
+        // Every phase's provider calls are counted by the run's budget grain, on whichever silo they are made (the shards
+        // get the phase with their work); only the compile phase is charged to the run's limits, as in-process.
+        ProgramEvaluation baseline;
+        using (RunBudgetScope.CountPhase(GrainFactory, runId, RunPhases.Baseline, holder, logger))
+        {
+            baseline = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = student, Examples = val, Metric = metric, Phase = "baseline" }, cancellationToken);
+        }
         if (state.State.BaselineScore is null)
         {
             state.State.BaselineScore = baseline.Score;
@@ -178,18 +201,19 @@ public sealed partial class CompileRunGrain(
         }
         // GEPA keeps its Pareto front in the run's persisted Pareto-front grain (resumable, visible); others run as built.
         var optimizer = ParetoFrontGrainStore.Attach(OptimizerCatalog.Create(config, metric, silo), GrainFactory, runId);
-        options.RunPhase?.Invoke(runId, "compile");
         var progress = new InlineProgress(e => AddEvent(new RunProgressEvent
         {
             Kind = e.Kind.ToString(), Message = e.Message, Score = e.Score, BestScore = e.BestScore, Trial = e.Trial, ParetoCoverage = e.ParetoCoverage,
             Optimizer = e.Optimizer, TotalTrials = e.TotalTrials,
         }));
-        var optimized = await RunBudgetScope.OptimizeAsync(GrainFactory, runId, config.Budget, siloDetails.SiloAddress.ToString(), logger,
+        var optimized = await RunBudgetScope.OptimizeAsync(GrainFactory, runId, config.Budget, holder, logger,
             () => optimizer.CompileAsync(student, train, new CompileOptions { Evaluator = evaluator, Progress = progress }, cancellationToken),
             (used, e) => { state.State.Budget = used; AddEvent(e); });
-        options.RunPhase?.Invoke(runId, "final");
-        var final = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = optimized, Examples = val, Metric = metric, Phase = "final" }, cancellationToken);
-        options.RunPhase?.Invoke(runId, "done");
+        ProgramEvaluation final;
+        using (RunBudgetScope.CountPhase(GrainFactory, runId, RunPhases.Final, holder, logger))
+        {
+            final = await evaluator.EvaluateAsync(new ProgramEvaluationRequest { Program = optimized, Examples = val, Metric = metric, Phase = "final" }, cancellationToken);
+        }
         return (PythonJson.Dumps(optimized.DumpState()), final.Score);
     }
 
@@ -200,16 +224,34 @@ public sealed partial class CompileRunGrain(
         EventCount = state.State.NextEventIndex,
         BaselineScore = state.State.BaselineScore,
         OptimizedScore = state.State.OptimizedScore,
-        ResultStateJson = state.State.ResultStateJson,
-        Error = state.State.Error,
+        ResultStateJson = state.State.ResultStateJson ?? _result,
+        Error = state.State.Error ?? _resultProblem,
         Budget = state.State.Budget,
+        LmUsage = state.State.LmUsage,
+        LmModel = silo.Lm.Model,
     };
+
+    private async Task<Dictionary<string, RunPhaseUsage>> UsageAsync() =>
+        new(await GrainFactory.GetGrain<IRunBudgetGrain>(this.GetPrimaryKeyString()).GetUsageAsync(), StringComparer.Ordinal);
+
+    // A run that failed or was cancelled keeps the counts it can still read.
+    private async Task<Dictionary<string, RunPhaseUsage>?> TryUsageAsync()
+    {
+        try
+        {
+            return await UsageAsync();
+        }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            return null;
+        }
+    }
 
     private void AddEvent(RunProgressEvent e)
     {
         // A resumed run replays its optimizer; the replayed events are kept (marked by the "resumed" event before them).
         state.State.Events.Add(e with { Index = state.State.NextEventIndex++ });
-        if (state.State.Events.Count > MaxEvents) state.State.Events.RemoveRange(0, state.State.Events.Count - MaxEvents);
+        TrimEvents();
         _dirty = true;
         if (_writing.IsCompleted) _writing = WriteLoopAsync();
     }
@@ -269,8 +311,11 @@ public sealed partial class CompileRunGrain(
 /// <summary>The persisted state of a compile run.</summary>
 public sealed class CompileRunRecord
 {
-    /// <summary>The configuration, once started.</summary>
+    /// <summary>The configuration, once started; without its id lists and starting program when it is in <see cref="ConfigBlob"/>.</summary>
     public CompileRunConfig? Config { get; set; }
+
+    /// <summary>The blob holding the whole configuration when it is larger than the inline limit (Azure mode), else null.</summary>
+    public string? ConfigBlob { get; set; }
 
     /// <summary>The lifecycle state.</summary>
     public CompileRunState State { get; set; }
@@ -278,7 +323,7 @@ public sealed class CompileRunRecord
     /// <summary>Starts on a silo so far.</summary>
     public int Attempts { get; set; }
 
-    /// <summary>The latest events (at most 500).</summary>
+    /// <summary>The latest events (at most 500, and at most 128 KiB of them).</summary>
     public List<RunProgressEvent> Events { get; set; } = [];
 
     /// <summary>The index the next event gets.</summary>
@@ -290,12 +335,18 @@ public sealed class CompileRunRecord
     /// <summary>The optimized program's score.</summary>
     public double? OptimizedScore { get; set; }
 
-    /// <summary>The optimized program state.</summary>
+    /// <summary>The optimized program state, unless it is in <see cref="ResultStateBlob"/>.</summary>
     public string? ResultStateJson { get; set; }
+
+    /// <summary>The blob holding the optimized program state when it is larger than the inline limit (Azure mode), else null.</summary>
+    public string? ResultStateBlob { get; set; }
 
     /// <summary>The error of a failed run.</summary>
     public string? Error { get; set; }
 
     /// <summary>The run's LM budget after the optimization, when it has limits.</summary>
     public RunBudgetSnapshot? Budget { get; set; }
+
+    /// <summary>The provider calls of each phase, read from the run's budget grain when the run ended.</summary>
+    public Dictionary<string, RunPhaseUsage>? LmUsage { get; set; }
 }

@@ -1,15 +1,23 @@
+using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
 
 namespace Dspy.Grains;
 
 /// <summary>
-/// Payloads too large for a table entity (dataset shards, large LM cache entries) as blobs in one container of the
-/// cluster's Azure storage account (or Azurite). Registered on the silo in Azure mode only; the container is created on
-/// first use.
+/// Payloads too large for a table entity (dataset shards, large LM cache entries, grain state that grows with the data)
+/// as blobs in one container of the cluster's Azure storage account (or Azurite). Registered on the silo in Azure mode
+/// only; the container is created on first use.
 /// </summary>
-public sealed class BlobPayloadStore
+/// <remarks>
+/// Grain state refers to its payloads by content-named blobs (<see cref="UploadNamedByContentAsync"/>): a name never
+/// changes content, so a state is written only after the blobs it names, and replaced blobs are deleted only after the
+/// state stopped naming them. A crash leaves at most an orphaned blob, never a state naming a missing one; a blob
+/// removed or altered behind the cluster's back is found by <see cref="DownloadNamedByContentAsync"/>.
+/// </remarks>
+public sealed partial class BlobPayloadStore
 {
     private readonly BlobContainerClient _container;
     private readonly CreateOnce _create;
@@ -64,5 +72,65 @@ public sealed class BlobPayloadStore
         return deleted.Value;
     }
 
+    /// <summary>
+    /// Writes <paramref name="content"/> to the blob named after it, <c>{prefix}-{first 24 hex digits of its SHA-256}.json</c>,
+    /// and returns that name (the same content always gets the same name, so a repeated upload is harmless).
+    /// </summary>
+    public async Task<string> UploadNamedByContentAsync(string prefix, BinaryData content, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        ArgumentNullException.ThrowIfNull(content);
+        var name = ContentName(prefix, content);
+        await UploadAsync(name, content, cancellationToken);
+        return name;
+    }
+
+    /// <summary>The name <see cref="UploadNamedByContentAsync"/> gives <paramref name="content"/> under <paramref name="prefix"/>.</summary>
+    public static string ContentName(string prefix, BinaryData content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return $"{prefix}-{ContentHash(content.ToMemory().Span)}.json";
+    }
+
+    /// <summary>
+    /// The content of a blob written by <see cref="UploadNamedByContentAsync"/>, or null with the reason when the blob does
+    /// not exist or its content no longer hashes to its name (it was altered). Storage errors propagate.
+    /// </summary>
+    public async Task<(BinaryData? Content, string? Problem)> DownloadNamedByContentAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var content = await DownloadAsync(name, cancellationToken);
+        if (content is null) return (null, "the blob does not exist");
+        var dash = name.LastIndexOf('-');
+        var expected = dash < 0 || !name.EndsWith(".json", StringComparison.Ordinal) ? "" : name[(dash + 1)..^".json".Length];
+        return expected == ContentHash(content.ToMemory().Span) ? (content, null) : (null, "its content does not match its name (it was altered)");
+    }
+
+    /// <summary>
+    /// Deletes blobs no state names any more. A failure only leaves an orphaned blob behind (logged with
+    /// <paramref name="owner"/>), never an error: the state that mattered is already written.
+    /// </summary>
+    public async Task DeleteOrphansAsync(IEnumerable<string> names, ILogger logger, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(logger);
+        foreach (var name in names)
+        {
+            try
+            {
+                await DeleteAsync(name);
+            }
+            catch (Exception e) when (e is RequestFailedException or IOException or TimeoutException)
+            {
+                LogOrphaned(logger, owner, name, e);
+            }
+        }
+    }
+
+    private static string ContentHash(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content))[..24];
+
     private Task EnsureContainerAsync(CancellationToken cancellationToken) => _create.EnsureAsync(cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Owner}: the replaced blob {Blob} could not be deleted and is left orphaned.")]
+    private static partial void LogOrphaned(ILogger logger, string owner, string blob, Exception exception);
 }

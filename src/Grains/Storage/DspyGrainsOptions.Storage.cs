@@ -20,6 +20,17 @@ public sealed partial class DspyGrainsOptions
     /// </summary>
     public int DatasetInlineLimitBytes { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// The largest part of a grain's state (in bytes, as the storage serializer writes it) kept in the state itself in Azure
+    /// mode; a larger one goes to a content-named blob in <see cref="BlobContainer"/> and the state keeps its name. The parts:
+    /// a compile run's configuration (its train/val id lists and starting program) and its optimized program, a candidate's
+    /// program, a GEPA checkpoint, and the growing maps (a shard's evaluated cells, a candidate's per-example scores, a
+    /// Pareto front's per-example bests), which keep their newest entries in the state up to this size and move them to
+    /// append-only blob segments beyond it. A record holds a few such parts, so the limit is well below a table entity's
+    /// 960 KiB. Memory mode ignores it.
+    /// </summary>
+    public int StateInlineLimitBytes { get; set; } = 64 * 1024;
+
     /// <summary>True when the silo's LM shares its cache through Azure storage (Azure mode, cache on, no ready-made LM).</summary>
     public bool SharedLmCache => Store == GrainStateStore.AzureTable && LmCache && Lm is null;
 
@@ -44,7 +55,16 @@ public sealed partial class DspyGrainsOptions
         {
             throw new ArgumentException($"Dspy:Grains:DatasetInlineLimitBytes must be between 0 and 524288 (a table entity holds at most 960 KiB of state), not {DatasetInlineLimitBytes}.");
         }
+        if (StateInlineLimitBytes is < 0 or > MaxStateInlineLimitBytes)
+        {
+            throw new ArgumentException(
+                $"Dspy:Grains:StateInlineLimitBytes must be between 0 and {MaxStateInlineLimitBytes} (a grain's state holds a few parts of up to this size, and a table entity at most 960 KiB), not {StateInlineLimitBytes}.");
+        }
     }
+
+    // A compile run's record holds two parts of up to this size plus its events (at most 128 KiB): 2 x 256 + 128 KiB stays
+    // well under a table entity's 960 KiB.
+    private const int MaxStateInlineLimitBytes = 256 * 1024;
 
     private static bool IsContainerName(string? name)
         => name is { Length: >= 3 and <= 63 }

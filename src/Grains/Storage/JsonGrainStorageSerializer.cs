@@ -14,6 +14,9 @@ public sealed class JsonGrainStorageSerializer : IGrainStorageSerializer
         WriteIndented = false,
     };
 
+    /// <summary>The options state is written with (parts of a state moved to blobs are written alike, so their sizes compare).</summary>
+    internal static JsonSerializerOptions Options => s_options;
+
     /// <inheritdoc/>
     public BinaryData Serialize<T>(T? input) => new(JsonSerializer.SerializeToUtf8Bytes(input, s_options));
 

@@ -31,20 +31,26 @@ public sealed class EmbeddedCompileTests : IDisposable
         "compile", "-s", Signature, "--train", _train, "--val", _val, "--metric", "exact_match", "--optimizer", optimizer, "--out", output, .. extra,
     ];
 
-    [Fact]
-    public async Task The_embedded_silo_saves_the_program_and_prints_the_text_the_in_process_compile_does()
+    // The compile in-process, then on the embedded silo: both succeed and save the same bytes to output.
+    private static async Task<(CliProcess.Result InProcess, CliProcess.Result Embedded)> InProcessThenEmbeddedAsync(string[] args, string output)
     {
-        var output = Path.Combine(_dir, "out.json");
-        string[] args = Compile("random-search", output, "--lm", "sim", "--max-demos", "2", "--num-candidates", "2");
-
         var inProcess = await CliProcess.RunAsync(args, InProcess);
         Assert.True(inProcess.ExitCode == 0, inProcess.Stderr);
         var inProcessProgram = await File.ReadAllBytesAsync(output);
         File.Delete(output);
         var embedded = await CliProcess.RunAsync(args);
         Assert.True(embedded.ExitCode == 0, embedded.Stderr);
-
         Assert.Equal(inProcessProgram, await File.ReadAllBytesAsync(output));
+        return (inProcess, embedded);
+    }
+
+    [Fact]
+    public async Task The_embedded_silo_saves_the_program_and_prints_the_text_the_in_process_compile_does()
+    {
+        var output = Path.Combine(_dir, "out.json");
+        string[] args = Compile("random-search", output, "--lm", "sim", "--max-demos", "2", "--num-candidates", "2");
+
+        var (inProcess, embedded) = await InProcessThenEmbeddedAsync(args, output);
         Assert.Equal(inProcess.Stdout, embedded.Stdout);
         // The optimizer's lines (new bests, the final summary) are shown as the in-process compile shows them.
         Assert.Contains("candidate programs tried", embedded.Stderr, StringComparison.Ordinal);
@@ -80,6 +86,8 @@ public sealed class EmbeddedCompileTests : IDisposable
         // The provider received the same requests from both (the prompt LM's proposals included: the silo built it with --api-base).
         Assert.Equal(server.Stats.RequestsReceived, embeddedCalls);
         Assert.True(e.RootElement.GetProperty("lm_calls").GetProperty("compile").GetInt64() > 0);
+        // The calls counted are the requests the provider received (COPRO asks for n candidates at once: n calls).
+        Assert.Equal(embeddedCalls, e.RootElement.GetProperty("lm_calls").GetProperty("total").GetInt64());
     }
 
     [Theory]
@@ -91,15 +99,7 @@ public sealed class EmbeddedCompileTests : IDisposable
         var output = Path.Combine(_dir, optimizer + ".json");
         string[] args = Compile(optimizer, output, "--lm", "openai/sim", "--api-base", server.ApiBase.ToString(), option, value, "--json");
 
-        var inProcess = await CliProcess.RunAsync(args, InProcess);
-        Assert.True(inProcess.ExitCode == 0, inProcess.Stderr);
-        var inProcessProgram = await File.ReadAllBytesAsync(output);
-        var inProcessCalls = server.Stats.RequestsReceived;
-        server.Reset();
-        File.Delete(output);
-        var embedded = await CliProcess.RunAsync(args);
-        Assert.True(embedded.ExitCode == 0, embedded.Stderr);
-
+        var (inProcess, embedded) = await InProcessThenEmbeddedAsync(args, output);
         using var e = JsonDocument.Parse(embedded.Stdout);
         using var p = JsonDocument.Parse(inProcess.Stdout);
         Assert.Equal("embedded", e.RootElement.GetProperty("silo").GetString());
@@ -108,12 +108,12 @@ public sealed class EmbeddedCompileTests : IDisposable
         {
             Assert.Equal(field.Value.GetRawText(), e.RootElement.GetProperty(field.Name).GetRawText());
         }
-        Assert.Equal(inProcessProgram, await File.ReadAllBytesAsync(output));
-        Assert.Equal(inProcessCalls, server.Stats.RequestsReceived);
+        // The server answered both runs' calls, each as many as the run counted (the fine-tuned model's included).
+        Assert.Equal(2 * e.RootElement.GetProperty("lm_calls").GetProperty("total").GetInt64(), server.Stats.RequestsReceived);
         // Both fine-tuned on the same traces, so the server named one model (its name depends only on the data).
         Assert.Single(server.FineTunedModels);
         Assert.True(server.Stats.ServedByModel.Keys.Any(m => m.StartsWith("ft:sim:dspy-sim::", StringComparison.Ordinal)),
-            "the fine-tuned model answered no request on the embedded silo");
+            "the fine-tuned model answered no request");
     }
 
     [Theory]
@@ -131,17 +131,41 @@ public sealed class EmbeddedCompileTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir, "x.json")));
     }
 
-    [Theory]
-    [InlineData("knn-fewshot", "--max-demos", "2")]
-    [InlineData("labeled-fewshot", "--dry-run", null)]
-    public async Task Knn_fewshot_and_dry_runs_run_in_process(string optimizer, string option, string? value)
+    [Fact]
+    public async Task A_dry_run_runs_in_process()
     {
-        var result = await CliProcess.RunAsync(Compile(optimizer, Path.Combine(_dir, "in-process.json"), ["--lm", "sim", option, .. value is null ? [] : new[] { value }, "--json"]));
+        var result = await CliProcess.RunAsync(Compile("labeled-fewshot", Path.Combine(_dir, "in-process.json"), "--lm", "sim", "--dry-run", "--json"));
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var summary = JsonDocument.Parse(result.Stdout);
-        if (option == "--dry-run") Assert.True(summary.RootElement.GetProperty("dry_run").GetBoolean());
-        else Assert.Equal("in-process", summary.RootElement.GetProperty("silo").GetString());
+        Assert.True(summary.RootElement.GetProperty("dry_run").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("4")]
+    public async Task Knn_fewshot_runs_on_the_embedded_silo_and_saves_and_reports_what_the_in_process_compile_does(string threads)
+    {
+        var output = Path.Combine(_dir, "knn.json");
+        string[] args = Compile("knn-fewshot", output, "--lm", "sim", "--max-demos", "3", "--seed", "2", "--threads", threads, "--json");
+
+        var (inProcess, embedded) = await InProcessThenEmbeddedAsync(args, output);
+        using var e = JsonDocument.Parse(embedded.Stdout);
+        using var p = JsonDocument.Parse(inProcess.Stdout);
+        Assert.Equal("embedded", e.RootElement.GetProperty("silo").GetString());
+        Assert.StartsWith("cli-", e.RootElement.GetProperty("run_id").GetString(), StringComparison.Ordinal);
+        Assert.Equal("in-process", p.RootElement.GetProperty("silo").GetString());
+        // Every field but where it ran is the in-process compile's: the scores, the saved student's demos (chosen per call,
+        // so none saved) and, one call at a time, the LM calls of each phase (the per-call bootstrapping is in "after").
+        // With several threads, calls for the same prompt may be in flight at once, so only the provider's count may differ.
+        foreach (var field in p.RootElement.EnumerateObject().Where(f => f.Name is not ("silo" or "run_id") && (threads == "1" || f.Name != "lm_calls")))
+        {
+            Assert.Equal(field.Value.GetRawText(), e.RootElement.GetProperty(field.Name).GetRawText());
+        }
+        Assert.True(e.RootElement.GetProperty("score_after").GetDouble() > e.RootElement.GetProperty("score_before").GetDouble(),
+            $"knn-fewshot {e.RootElement.GetProperty("score_after")} should beat zero-shot {e.RootElement.GetProperty("score_before")} on the sim");
+        Assert.Equal(0, e.RootElement.GetProperty("lm_calls").GetProperty("compile").GetInt64());
+        Assert.True(e.RootElement.GetProperty("lm_calls").GetProperty("after").GetInt64() > 0);
     }
 
     [Fact]

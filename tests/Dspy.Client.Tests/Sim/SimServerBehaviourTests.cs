@@ -38,7 +38,7 @@ public sealed class SimServerBehaviourTests
         await using var server = await SimServer.StartAsync(new SimServerOptions { TimeoutRate = 1.0, TimeoutHang = TimeSpan.FromSeconds(30) }, new EchoChatClient());
         var lm = new LM("openai/sim-model", apiKey: "test", apiBase: server.ApiBase.ToString(), cache: false, numRetries: 0)
         {
-            RequestTimeout = TimeSpan.FromSeconds(1.5), // long enough for the request to reach a busy test machine
+            RequestTimeout = TimeSpan.FromSeconds(5), // long enough for the request to reach a busy test machine (1.5 s was not, at load 40)
         };
         var e = await Assert.ThrowsAsync<LMTimeoutError>(() => lm.CallAsync([new ChatMessage(ChatRole.User, "slow")]));
         Assert.True(LMErrorMapper.IsRetryable(e));

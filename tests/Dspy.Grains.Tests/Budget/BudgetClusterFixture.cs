@@ -30,6 +30,10 @@ public sealed class BudgetClusterFixture : IAsyncLifetime
     /// <summary>Requests sent under a budget, per silo.</summary>
     internal IReadOnlyDictionary<string, long> BudgetedBySilo() => _clients.ToDictionary(kv => kv.Key, kv => kv.Value.Budgeted, StringComparer.Ordinal);
 
+    /// <summary>Requests sent over all silos by compile-run phase ("none": outside a run).</summary>
+    internal Dictionary<string, long> SentByPhase() => _clients.Values.SelectMany(c => c.ByPhase)
+        .GroupBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value), StringComparer.Ordinal);
+
     /// <summary>Budgeted proposer requests over all silos.</summary>
     internal long BudgetedProposals() => _clients.Values.Sum(c => c.BudgetedProposals);
 

@@ -7,7 +7,8 @@ namespace Dspy.Grains.Tests.Budget;
 
 /// <summary>
 /// With Azure Table storage (Azurite), a budgeted run whose whole cluster is stopped mid-compile resumes with the budget
-/// it had used, not a fresh one: over both clusters, the LMs never send more calls than the limit.
+/// it had used, not a fresh one: over both clusters, the LMs never send more calls than the limit; its per-phase LM call
+/// counts continue too.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class BudgetRestartTests(AzuriteFixture azurite, ITestOutputHelper output)
@@ -74,6 +75,13 @@ public sealed class BudgetRestartTests(AzuriteFixture azurite, ITestOutputHelper
             Assert.InRange(sentBefore + sentAfter, 1, MaxCalls);
             Assert.True(status.Budget.Calls + status.Budget.ReservedCalls <= MaxCalls, status.Budget.ToString());
             Assert.True(status.Budget.Exhausted, status.Budget.ToString());
+            // The per-phase counts were kept with the run too: the baseline's calls (all made by the first cluster) and the
+            // final evaluation's (by the second) are the requests the LMs sent in them.
+            long Sent(IEnumerable<CountingSimClient> clients, string phase) => clients.Sum(c => c.ByPhase.GetValueOrDefault(phase));
+            Assert.Equal(Sent(firstClients, RunPhases.Baseline) + Sent(secondClients, RunPhases.Baseline), RunPhases.Of(status.LmUsage, RunPhases.Baseline).Calls);
+            Assert.True(Sent(firstClients, RunPhases.Baseline) > 0);
+            Assert.Equal(Sent(firstClients, RunPhases.Final) + Sent(secondClients, RunPhases.Final), RunPhases.Of(status.LmUsage, RunPhases.Final).Calls);
+            Assert.Equal(status.Budget.Calls, RunPhases.Of(status.LmUsage, RunPhases.Compile).Calls);
         }
         finally
         {

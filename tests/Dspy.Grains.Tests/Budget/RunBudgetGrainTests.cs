@@ -103,4 +103,34 @@ public sealed class RunBudgetGrainTests(BudgetClusterFixture fixture)
             Optimizer = "bootstrap-fewshot", Budget = new RunBudgetLimits { MaxTokens = -5 },
         }.Validate());
     }
+
+    [Fact]
+    public async Task Every_call_is_counted_in_its_phase_charged_or_not_and_the_counts_survive_deactivation()
+    {
+        var limits = new RunBudgetLimits { MaxCalls = 10 };
+        var grain = fixture.Grains.GetGrain<IRunBudgetGrain>("budget-phases");
+        // Charged: reservations of the compile phase (one of them for n = 3 generations, one that is never settled).
+        var one = await grain.ReserveAsync(Request(limits));
+        var three = await grain.ReserveAsync(Request(limits) with { Calls = 3 });
+        await grain.ReserveAsync(Request(limits, tokens: 60) with { Lease = TimeSpan.FromTicks(1) });
+        await grain.SettleAsync(one.ReservationId!, new RunBudgetUsage { PromptTokens = 10, CompletionTokens = 2 });
+        await grain.SettleAsync(three.ReservationId!, new RunBudgetUsage { PromptTokens = 30, CompletionTokens = 6, Cost = 0.5 });
+        // Not charged: the baseline and final evaluations, recorded after their responses.
+        await grain.RecordAsync(RunPhases.Baseline, 1, new RunBudgetUsage { PromptTokens = 5, CompletionTokens = 1 });
+        await grain.RecordAsync(RunPhases.Baseline, 2, new RunBudgetUsage { PromptTokens = 7, CompletionTokens = 3 });
+        await grain.RecordAsync(RunPhases.Final, 1, new RunBudgetUsage());
+
+        await fixture.Cluster.DeactivateAsync(grain);
+
+        var usage = await grain.GetUsageAsync();
+        Assert.Equal(new RunPhaseUsage { Calls = 3, PromptTokens = 12, CompletionTokens = 4 }, usage[RunPhases.Baseline]);
+        // 1 + 3 settled, and the lapsed reservation charged at its bound (60 tokens), as the budget charges it.
+        Assert.Equal(new RunPhaseUsage { Calls = 5, PromptTokens = 100, CompletionTokens = 8, Cost = 0.5 }, usage[RunPhases.Compile]);
+        Assert.Equal(new RunPhaseUsage { Calls = 1 }, usage[RunPhases.Final]);
+        // Only the compile phase's reservations were charged to the limits.
+        var budget = await grain.GetAsync();
+        Assert.Equal((5L, 100L), (budget.Calls, budget.PromptTokens));
+        await Assert.ThrowsAsync<ArgumentException>(() => grain.RecordAsync("warm-up", 1, new RunBudgetUsage()));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => grain.RecordAsync(RunPhases.Final, 0, new RunBudgetUsage()));
+    }
 }

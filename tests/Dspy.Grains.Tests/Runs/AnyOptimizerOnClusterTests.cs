@@ -54,15 +54,6 @@ public sealed class AnyOptimizerOnClusterTests(ClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData("knn-fewshot")]
-    public async Task Optimizers_the_silos_cannot_run_are_refused_with_the_reason(string optimizer)
-    {
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => new CompileRunClient(fixture.Grains).SubmitAsync($"any-refused-{optimizer}",
-            CompileRunTests.Intent, CompileRunTests.Train, CompileRunTests.Val, "exact_match", optimizer));
-        Assert.StartsWith($"{optimizer} cannot run on the cluster", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
     [InlineData("bootstrap-finetune")]
     [InlineData("better-together")]
     public async Task Fine_tuning_needs_the_silos_LM_to_be_an_openai_model_and_is_refused_at_the_start_otherwise(string optimizer)

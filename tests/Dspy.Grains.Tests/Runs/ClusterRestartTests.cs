@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dspy.Grains.Tests.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -6,15 +7,19 @@ namespace Dspy.Grains.Tests.Runs;
 
 /// <summary>
 /// With Azure Table storage (Azurite), a whole cluster stopped in the middle of a compile and started again resumes
-/// the run through its reminder and re-evaluates no cell that was completed and stored before the stop.
+/// the run through its reminder and re-evaluates no cell that was completed and stored before the stop: with the cells in
+/// the shards' state, and with every part of every state in blobs (an inline limit of 0: cells in blob segments, the
+/// run's configuration and result, the candidates' programs and scores in content-named blobs).
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class ClusterRestartTests(AzuriteFixture azurite)
 {
     private readonly string _serviceId = "dspy-restart-" + Guid.NewGuid().ToString("N")[..8];
     private readonly string _table = "DspyRestart" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _container = "dspy-restart-" + Guid.NewGuid().ToString("N")[..8];
 
-    private async Task<InProcessTestCluster> StartClusterAsync(ConcurrentDictionary<string, int> evaluated, ConcurrentDictionary<string, int> stored)
+    private async Task<InProcessTestCluster> StartClusterAsync(ConcurrentDictionary<string, int> evaluated, ConcurrentDictionary<string, int> stored,
+        int inlineLimit)
     {
         var builder = new InProcessTestClusterBuilder(3);
         builder.Options.ServiceId = _serviceId;
@@ -23,6 +28,8 @@ public sealed class ClusterRestartTests(AzuriteFixture azurite)
             o.Store = GrainStateStore.AzureTable;
             o.AzureStorageConnectionString = azurite.ConnectionString;
             o.GrainStateTable = _table;
+            o.BlobContainer = _container;
+            o.StateInlineLimitBytes = inlineLimit;
             o.ResumeReminderPeriod = TimeSpan.FromSeconds(2);
             o.Lm = new LM("sim", new SimChatClient(new SimOptions { Latency = TimeSpan.FromMilliseconds(60) }), cache: false);
         }));
@@ -37,12 +44,14 @@ public sealed class ClusterRestartTests(AzuriteFixture azurite)
         return cluster;
     }
 
-    [Fact]
-    public async Task A_cluster_restarted_mid_compile_resumes_on_its_reminder_and_re_evaluates_no_stored_cell()
+    [Theory]
+    [InlineData(64 * 1024)]
+    [InlineData(0)]
+    public async Task A_cluster_restarted_mid_compile_resumes_on_its_reminder_and_re_evaluates_no_stored_cell(int inlineLimit)
     {
         var evaluatedBefore = new ConcurrentDictionary<string, int>();
         var storedBefore = new ConcurrentDictionary<string, int>();
-        var first = await StartClusterAsync(evaluatedBefore, storedBefore);
+        var first = await StartClusterAsync(evaluatedBefore, storedBefore, inlineLimit);
         await new CompileRunClient(first.Client).SubmitAsync("run-restart", CompileRunTests.Intent, CompileRunTests.Train, CompileRunTests.Val,
             "exact_match", "bootstrap-fewshot", CompileRunTests.Configure);
         while (storedBefore.Count < 10) await Task.Delay(20);
@@ -53,7 +62,7 @@ public sealed class ClusterRestartTests(AzuriteFixture azurite)
         var stored = storedBefore.Keys.ToHashSet();
 
         var evaluatedAfter = new ConcurrentDictionary<string, int>();
-        var second = await StartClusterAsync(evaluatedAfter, new ConcurrentDictionary<string, int>());
+        var second = await StartClusterAsync(evaluatedAfter, new ConcurrentDictionary<string, int>(), inlineLimit);
         try
         {
             // Nobody calls the run: its reminder must bring it back and it must evaluate again.
@@ -86,6 +95,9 @@ public sealed class ClusterRestartTests(AzuriteFixture azurite)
             var resumed = evaluatedBefore.Keys.Union(afterRestart).Select(id => id["run-restart:".Length..]).ToHashSet();
             Assert.True(stored.Count < reference.Count, $"{stored.Count} of {reference.Count} cells were stored before the restart: the run had finished");
             Assert.True(resumed.IsSubsetOf(reference.Keys), $"resumed run: {resumed.Count} cells, uninterrupted: {reference.Count}; only resumed: {string.Join(" ", resumed.Except(reference.Keys).Take(3))}; only reference: {string.Join(" ", reference.Keys.Except(resumed).Take(3))}");
+
+            var named = await StoredGrainStates.AssertNamedBlobsExistAsync(azurite.ConnectionString, _table, _container);
+            if (inlineLimit == 0) Assert.Contains(named, n => n.StartsWith("cells/", StringComparison.Ordinal));
         }
         finally
         {

@@ -28,10 +28,16 @@ public sealed class CompileRunTests(ClusterFixture fixture)
     {
         var client = new CompileRunClient(fixture.Grains);
         var events = new List<RunProgressEvent>();
+        var cellsBefore = fixture.CellsBySilo();
         await client.SubmitAsync("run-equal", Intent, Train, Val, "exact_match", "bootstrap-fewshot", Configure);
         var status = await client.WaitAsync("run-equal", events.Add);
 
         Assert.Equal(CompileRunState.Completed, status.State);
+        // The run's shard activations were spread over the cluster: every silo evaluated cells of this compile.
+        var cellsAfter = fixture.CellsBySilo();
+        Assert.Equal(3, cellsAfter.Count);
+        Assert.All(cellsAfter, silo => Assert.True(silo.Value > cellsBefore.GetValueOrDefault(silo.Key),
+            $"silo {silo.Key} evaluated no cell of the run ({string.Join(", ", cellsAfter.Select(s => $"{s.Key}: {s.Value - cellsBefore.GetValueOrDefault(s.Key)}"))})"));
         Assert.Equal(await InProcessAsync(), status.ResultStateJson);
         Assert.True(status.OptimizedScore > status.BaselineScore, $"optimized {status.OptimizedScore} vs baseline {status.BaselineScore}");
         Assert.Equal(1, status.Attempts);

@@ -34,6 +34,17 @@ public sealed class StorageOptionsTests
         Assert.Contains("Dspy:Grains:DatasetInlineLimitBytes", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(300 * 1024)]
+    public void A_state_inline_limit_that_would_let_a_record_outgrow_a_table_entity_is_rejected(int limit)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new DspyGrainsOptions { StateInlineLimitBytes = limit }.Validate());
+        Assert.Contains("Dspy:Grains:StateInlineLimitBytes", error.Message, StringComparison.Ordinal);
+        new DspyGrainsOptions { StateInlineLimitBytes = 0 }.Validate();
+        new DspyGrainsOptions { StateInlineLimitBytes = 256 * 1024 }.Validate();
+    }
+
     [Fact]
     public void The_defaults_are_valid_and_share_the_cache_only_in_azure_mode()
     {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Dspy;
@@ -14,12 +15,14 @@ public sealed class HashedTfIdfVectorizer
 {
     private readonly Dictionary<int, double> _idf;
     private readonly double _unseenIdf;
+    private readonly string _corpusHash;
 
-    private HashedTfIdfVectorizer(int dimensions, Dictionary<int, double> idf, double unseenIdf)
+    private HashedTfIdfVectorizer(int dimensions, Dictionary<int, double> idf, double unseenIdf, string corpusHash)
     {
         Dimensions = dimensions;
         _idf = idf;
         _unseenIdf = unseenIdf;
+        _corpusHash = corpusHash;
     }
 
     /// <summary>The length of every vector.</summary>
@@ -36,14 +39,29 @@ public sealed class HashedTfIdfVectorizer
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 16);
         var df = new Dictionary<int, int>();
         var n = 0;
+        using var corpusHash = new CorpusHash();
         foreach (var text in corpus)
         {
             n++;
+            corpusHash.Add(text);
             foreach (var bucket in Terms(text ?? "", dimensions).Distinct()) df[bucket] = df.GetValueOrDefault(bucket) + 1;
         }
         // scikit-learn's smoothed idf: ln((1 + n) / (1 + df)) + 1, so a term in every document still counts a little.
         var idf = df.ToDictionary(kv => kv.Key, kv => Math.Log((1.0 + n) / (1.0 + kv.Value)) + 1);
-        return new HashedTfIdfVectorizer(dimensions, idf, Math.Log(1.0 + n) + 1);
+        return new HashedTfIdfVectorizer(dimensions, idf, Math.Log(1.0 + n) + 1, corpusHash.Finish());
+    }
+
+    /// <summary>
+    /// Whether this vectorizer was fitted on exactly <paramref name="corpus"/> (the same texts in the same order), so that
+    /// <c>Fit(corpus, Dimensions)</c> rebuilds it: what lets a program using it be described by value (the corpus it
+    /// was fitted on and the dimensions) and rebuilt on another machine.
+    /// </summary>
+    public bool IsFittedOn(IEnumerable<string> corpus)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        using var hash = new CorpusHash();
+        foreach (var text in corpus) hash.Add(text);
+        return string.Equals(hash.Finish(), _corpusHash, StringComparison.Ordinal);
     }
 
     /// <summary>Embeds the texts (the shape <see cref="KNN"/> takes as its vectorizer).</summary>
@@ -103,6 +121,25 @@ public sealed class HashedTfIdfVectorizer
         }
         Flush();
         return words;
+    }
+
+    // SHA-256 over the corpus, each text length-prefixed so that no two corpora (["ab"] and ["a", "b"]) hash alike.
+    private sealed class CorpusHash : IDisposable
+    {
+        private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        public void Add(string? text)
+        {
+            var bytes = Encoding.UTF8.GetBytes(text ?? "");
+            Span<byte> length = stackalloc byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+            _sha.AppendData(length);
+            _sha.AppendData(bytes);
+        }
+
+        public string Finish() => Convert.ToHexStringLower(_sha.GetHashAndReset());
+
+        public void Dispose() => _sha.Dispose();
     }
 
     private static int Bucket(string term, int dimensions)

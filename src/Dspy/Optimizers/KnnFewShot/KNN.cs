@@ -24,22 +24,24 @@ public sealed class KNN
     public KNN(int k, IReadOnlyList<Example> trainset, Func<IReadOnlyList<string>, CancellationToken, Task<float[][]>> vectorizer)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        ArgumentNullException.ThrowIfNull(trainset);
         ArgumentNullException.ThrowIfNull(vectorizer);
-        var texts = new List<string>(trainset.Count);
-        for (var i = 0; i < trainset.Count; i++)
-        {
-            var example = trainset[i] ?? throw new ArgumentException($"trainset[{i}] is null.", nameof(trainset));
-            if (example.InputKeys is null)
-                throw new ArgumentException($"trainset[{i}] has no input keys; call WithInputs(...) on the examples KNN searches.", nameof(trainset));
-            texts.Add(TextOf(example.Items().Where(kv => example.InputKeys.Contains(kv.Key))));
-        }
+        var texts = TextsOf(trainset);
         K = k;
         Trainset = [.. trainset];
         TrainsetTexts = texts;
         _vectorizer = vectorizer;
         // The trainset's vectors do not depend on the caller, so they are computed once and never cancelled by one caller.
         _trainsetVectors = new(() => EmbedCheckedAsync(texts, CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>
+    /// Creates the retriever with the local <see cref="HashedTfIdfVectorizer"/> (kept as <see cref="LocalVectorizer"/>, so a
+    /// program around this retriever can be described by value and rebuilt elsewhere, e.g. on the silos of a cluster).
+    /// </summary>
+    public KNN(int k, IReadOnlyList<Example> trainset, HashedTfIdfVectorizer vectorizer)
+        : this(k, trainset, (vectorizer ?? throw new ArgumentNullException(nameof(vectorizer))).EmbedAsync)
+    {
+        LocalVectorizer = vectorizer;
     }
 
     /// <summary>Creates the retriever with a Microsoft.Extensions.AI embedding generator as the vectorizer.</summary>
@@ -56,6 +58,9 @@ public sealed class KNN
 
     /// <summary>The text embedded for each trainset example (<c>"key: value | ..."</c> over its inputs).</summary>
     public IReadOnlyList<string> TrainsetTexts { get; }
+
+    /// <summary>The vectorizer when it is the local <see cref="HashedTfIdfVectorizer"/>; null for a function or an embedding generator.</summary>
+    public HashedTfIdfVectorizer? LocalVectorizer { get; }
 
     /// <summary>DSPy's <c>knn(**inputs)</c>: the <see cref="K"/> nearest trainset examples, nearest first.</summary>
     /// <exception cref="InvalidOperationException">The vectorizer returned the wrong number of vectors or mismatched dimensions.</exception>
@@ -79,6 +84,25 @@ public sealed class KNN
             .Take(K).Select(i => Trainset[i]).ToList();
     }
 
+    /// <summary>
+    /// The texts <see cref="KNN"/> embeds for <paramref name="trainset"/> (<see cref="TrainsetTexts"/>), e.g. to fit a
+    /// <see cref="HashedTfIdfVectorizer"/> on before the retriever exists.
+    /// </summary>
+    /// <exception cref="ArgumentException">An example is null or has no input keys.</exception>
+    public static IReadOnlyList<string> TextsOf(IReadOnlyList<Example> trainset)
+    {
+        ArgumentNullException.ThrowIfNull(trainset);
+        var texts = new List<string>(trainset.Count);
+        for (var i = 0; i < trainset.Count; i++)
+        {
+            var example = trainset[i] ?? throw new ArgumentException($"trainset[{i}] is null.", nameof(trainset));
+            if (example.InputKeys is null)
+                throw new ArgumentException($"trainset[{i}] has no input keys; call WithInputs(...) on the examples KNN searches.", nameof(trainset));
+            texts.Add(TextOf(example.Items().Where(kv => example.InputKeys.Contains(kv.Key))));
+        }
+        return texts;
+    }
+
     /// <summary>DSPy's text for an example or a call's inputs: <c>" | ".join(f"{key}: {value}")</c> with Python's <c>str</c> of each value.</summary>
     public static string TextOf(IEnumerable<KeyValuePair<string, object?>> inputs)
     {
@@ -86,7 +110,7 @@ public sealed class KNN
         return string.Join(" | ", inputs.Select(kv => $"{kv.Key}: {PythonRepr.Str(kv.Value)}"));
     }
 
-    private async Task<float[][]> EmbedCheckedAsync(List<string> texts, CancellationToken cancellationToken)
+    private async Task<float[][]> EmbedCheckedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         var vectors = await _vectorizer(texts, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The vectorizer returned null.");

@@ -23,6 +23,15 @@ public sealed class KNNFewShot : Teleprompter
     {
     }
 
+    /// <summary>
+    /// Creates the optimizer with the local <see cref="HashedTfIdfVectorizer"/>; fitted on <see cref="KNN.TextsOf"/> of the
+    /// trainset, the compiled program can be rebuilt by value on a cluster's silos.
+    /// </summary>
+    public KNNFewShot(int k, IReadOnlyList<Example> trainset, HashedTfIdfVectorizer vectorizer, BootstrapFewShotOptions? bootstrapOptions = null)
+        : this(new KNN(k, trainset, vectorizer), bootstrapOptions)
+    {
+    }
+
     /// <summary>Creates the optimizer with a Microsoft.Extensions.AI embedding generator as the vectorizer.</summary>
     public KNNFewShot(int k, IReadOnlyList<Example> trainset, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> generator,
         BootstrapFewShotOptions? bootstrapOptions = null)

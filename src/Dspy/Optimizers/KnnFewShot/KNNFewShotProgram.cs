@@ -21,8 +21,19 @@ public sealed class KNNFewShotProgram : Module
     [DspyIgnore]
     private readonly IProgramEvaluator? _evaluator;
 
-    internal KNNFewShotProgram(Module program, Module? teacher, KNN knn, BootstrapFewShotOptions bootstrapOptions, IProgramEvaluator? evaluator)
+    /// <summary>
+    /// Wraps <paramref name="program"/> (used as is: <see cref="KNNFewShot"/> passes a reset copy of the student). Each call
+    /// bootstraps it on the call's neighbours with <paramref name="bootstrapOptions"/>, the <paramref name="teacher"/> (null:
+    /// the program itself) and <paramref name="evaluator"/> (null: the in-process one); rebuilding the program a
+    /// <see cref="KNNFewShot"/> compile returned from its parts (e.g. on another machine) gives the same predictions.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The bootstrap options are out of range.</exception>
+    public KNNFewShotProgram(Module program, Module? teacher, KNN knn, BootstrapFewShotOptions bootstrapOptions, IProgramEvaluator? evaluator = null)
     {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(knn);
+        ArgumentNullException.ThrowIfNull(bootstrapOptions);
+        _ = new BootstrapFewShot(bootstrapOptions); // checks the options now rather than on the first call
         _program = program;
         _teacher = teacher;
         _knn = knn;
@@ -35,6 +46,12 @@ public sealed class KNNFewShotProgram : Module
 
     /// <summary>The retriever.</summary>
     public KNN Knn => _knn;
+
+    /// <summary>The teacher of the per-call bootstrapping; null means the wrapped program.</summary>
+    public Module? Teacher => _teacher;
+
+    /// <summary>The arguments of the <see cref="BootstrapFewShot"/> run on each call's neighbours.</summary>
+    public BootstrapFewShotOptions BootstrapOptions => _bootstrapOptions;
 
     /// <summary>
     /// The program compiled for <paramref name="inputs"/>: <see cref="BootstrapFewShot"/> on their nearest trainset examples.

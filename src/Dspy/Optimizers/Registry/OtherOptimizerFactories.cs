@@ -134,8 +134,10 @@ internal static class OtherOptimizerFactories
             CancellationToken cancellationToken = default)
         {
             if (trainset.Count == 0) throw new ArgumentException("knn-fewshot needs training examples (--train is empty).");
-            var vectorizer = HashedTfIdfVectorizer.Fit(trainset.Select(e => KNN.TextOf(e.Inputs())));
-            return new KNNFewShot(k, trainset, vectorizer.EmbedAsync, bootstrap).CompileAsync(student, trainset, options, cancellationToken);
+            // Fitted on the texts KNN embeds, and given as the vectorizer itself (not a function), so the compiled program is
+            // describable by value and a cluster's silos rebuild it.
+            var vectorizer = HashedTfIdfVectorizer.Fit(KNN.TextsOf(trainset));
+            return new KNNFewShot(k, trainset, vectorizer, bootstrap).CompileAsync(student, trainset, options, cancellationToken);
         }
 
         public override IReadOnlyDictionary<string, object?> GetParams()

@@ -63,6 +63,51 @@ public class KNNFewShotTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_program_rebuilt_from_its_parts_predicts_what_the_compiled_one_predicts()
+    {
+        var trainset = new[] { Ex("red apple", "fruit"), Ex("green apple", "fruit"), Ex("blue car", "vehicle"), Ex("fast car", "vehicle"), Ex("tall tree", "plant") };
+        var lm = new RuleLM(r => Answer(r.Input.Contains("car", StringComparison.Ordinal) ? "vehicle" : r.Input.Contains("tree", StringComparison.Ordinal) ? "plant" : "fruit"));
+        using var _ = Settings.Context(s => s with { Lm = lm });
+        var options = new BootstrapFewShotOptions { MaxBootstrappedDemos = 2, MaxLabeledDemos = 2, Seed = 3 };
+        var compiled = (KNNFewShotProgram)await new KNNFewShot(2, trainset, HashedTfIdfVectorizer.Fit(KNN.TextsOf(trainset)), options)
+            .CompileAsync(new Predict(TestSignatures.QA()), trainset);
+
+        // What a machine that has only the parts (k, options, trainset, the vectorizer's corpus) builds.
+        var vectorizer = Assert.IsType<HashedTfIdfVectorizer>(compiled.Knn.LocalVectorizer);
+        Assert.True(vectorizer.IsFittedOn(compiled.Knn.TrainsetTexts));
+        var rebuilt = new KNNFewShotProgram(new Predict(TestSignatures.QA()), null,
+            new KNN(compiled.Knn.K, trainset, HashedTfIdfVectorizer.Fit(KNN.TextsOf(trainset), vectorizer.Dimensions)), compiled.BootstrapOptions);
+
+        foreach (var question in new[] { "old car", "sweet apple", "big tree" })
+        {
+            var inputs = new Dictionary<string, object?> { ["question"] = question };
+            var expected = (await compiled.CompileForAsync(inputs)).DumpState();
+            Assert.Equal(PythonJson.Dumps(expected), PythonJson.Dumps((await rebuilt.CompileForAsync(inputs)).DumpState()));
+            Assert.Equal((await compiled.CallAsync(inputs))["answer"], (await rebuilt.CallAsync(inputs))["answer"]);
+        }
+        Assert.Null(compiled.Teacher);
+        Assert.Same(options, compiled.BootstrapOptions);
+    }
+
+    [Fact]
+    public void A_knn_knows_its_local_vectorizer_and_the_corpus_it_was_fitted_on()
+    {
+        var trainset = new[] { Ex("red apple", "fruit"), Ex("blue car", "vehicle") };
+        var texts = KNN.TextsOf(trainset);
+        var vectorizer = HashedTfIdfVectorizer.Fit(texts);
+
+        Assert.Equal(["question: red apple", "question: blue car"], texts);
+        Assert.Same(vectorizer, new KNN(1, trainset, vectorizer).LocalVectorizer);
+        Assert.Null(new KNN(1, trainset, vectorizer.EmbedAsync).LocalVectorizer);
+        Assert.True(vectorizer.IsFittedOn(["question: red apple", "question: blue car"]));
+        Assert.False(vectorizer.IsFittedOn(["question: blue car", "question: red apple"]));
+        Assert.False(vectorizer.IsFittedOn(["question: red apple"]));
+        // Length-prefixed: texts that concatenate alike are still another corpus.
+        Assert.False(HashedTfIdfVectorizer.Fit(["ab", ""]).IsFittedOn(["a", "b"]));
+        Assert.Throws<ArgumentException>(() => KNN.TextsOf([new Example(new Dictionary<string, object?> { ["question"] = "x" })]));
+    }
+
+    [Fact]
     public async Task Intent_on_the_sim_scores_higher_with_nearest_neighbour_demos_than_zero_shot()
     {
         var train = SampleData.LoadExamples("intent", "train", 200, "text");
