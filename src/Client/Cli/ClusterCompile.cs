@@ -67,8 +67,8 @@ internal static class ClusterCompile
         // The same checks as a local compile (an option the optimizer does not use is refused), before any data is read; the
         // silos check again when the run starts.
         var args = request.Arguments;
-        if (CompileRunConfig.NotOnCluster(request.Optimizer.Name) is { } why) throw new CliException(why);
-        var teleprompter = request.Optimizer.Create(args with { PromptLm = request.PromptModel is null ? null : LmSelection.Create("sim") });
+        // The LMs are placeholders: the silos check their own (a fine-tuning optimizer needs an openai/... model there).
+        var teleprompter = request.Optimizer.Create(args with { TaskLmSetting = null, PromptLm = request.PromptModel is null ? null : LmSelection.Create("sim") });
         var trainset = DatasetInput.Read(request.Signature, request.TrainPath, "--train");
         var valset = request.ValPath is null ? null : DatasetInput.Read(request.Signature, request.ValPath, "--val");
         var spec = new ProgramSpec(request.Module, request.SignatureText);
@@ -107,7 +107,8 @@ internal static class ClusterCompile
         {
             await Console.Error.WriteLineAsync($"note: the LM budget ({request.Limits}) ran out; {request.Optimizer.Name} returned the best program found within it.");
         }
-        var optimized = spec.Build(status.ResultStateJson);
+        // The run's own result: its predictors' LMs keep their endpoint, as a local compile saves them.
+        var optimized = spec.Build(status.ResultStateJson, allowUnsafeLmState: true);
         await optimized.SaveAsync(request.OutPath, cancellationToken);
         var settings = new Dictionary<string, object?>(teleprompter.GetParams(), StringComparer.Ordinal);
         settings.Remove("num_threads"); // the silos' own parallelism unless --threads was given; it never changes a result

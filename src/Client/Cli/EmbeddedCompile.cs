@@ -90,7 +90,8 @@ internal static class EmbeddedCompile
         {
             await Console.Error.WriteLineAsync($"note: the LM budget ({request.Limits}) ran out; {request.Optimizer.Name} returned the best program found within it.");
         }
-        var optimized = spec.Build(status.ResultStateJson);
+        // The run's own result: its predictors' LMs (a fine-tuned model) keep their endpoint, as the in-process compile saves them.
+        var optimized = spec.Build(status.ResultStateJson, allowUnsafeLmState: true);
         await optimized.SaveAsync(request.OutPath, cancellationToken);
         new CompileSummary
         {

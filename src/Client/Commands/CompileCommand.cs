@@ -53,12 +53,12 @@ internal static class CompileCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout." };
         var cluster = new Option<string?>("--cluster")
         {
-            Description = "HOST:PORT of a running cluster's gateway: submit the compile to it and follow its progress (any optimizer but bootstrap-finetune and better-together).",
+            Description = "HOST:PORT of a running cluster's gateway: submit the compile to it and follow its progress (any optimizer; bootstrap-finetune and better-together need the silos' LM to be an openai/... model).",
         };
 
         var command = new Command("compile", "Optimize the program with a DSPy optimizer, compare scores before and after, and save it. "
             + "The compile runs on an embedded in-process Orleans silo, through the grains a cluster runs (--cluster: on a running cluster); "
-            + "--dry-run, bootstrap-finetune and better-together run in-process without a silo.")
+            + "--dry-run runs in-process without a silo.")
         {
             signature, module, programFile, train, val, metric, optimizer, seed, maxDemos, maxLabeled, maxRounds, numCandidates, stopAtScore, auto,
             parallelTrials, promptLm, maxCalls, maxTokens, maxCost, dryRun, runDir, threads, lm, apiBase, output, json, cluster,
@@ -148,7 +148,7 @@ internal static class CompileCommand
             var promptLanguageModel = promptModel is null ? null : CreatePromptLm(promptModel, api, run?.Cache);
             var teleprompter = chosen.Create(context with { TaskLm = languageModel, PromptLm = promptLanguageModel });
 
-            if (RunsOnEmbeddedSilo(chosen.Name, isDryRun))
+            if (RunsOnEmbeddedSilo(isDryRun))
             {
                 return await EmbeddedCompile.RunAsync(new EmbeddedCompileRequest
                 {
@@ -211,11 +211,9 @@ internal static class CompileCommand
     public const string InProcessVariable = "DSPY_COMPILE_IN_PROCESS";
 
     // DESIGN s6: a compile runs on the embedded silo, through the same grains as on a cluster (an LM budget is the run's
-    // cluster budget there), unless it needs what only the in-process path has: a dry run (the library's projection), or
-    // fine-tuning on the student's traces.
-    private static bool RunsOnEmbeddedSilo(string optimizer, bool dryRun) =>
-        !dryRun && CompileRunConfig.NotOnCluster(optimizer) is null
-        && Environment.GetEnvironmentVariable(InProcessVariable) != "1";
+    // cluster budget there), unless it is a dry run, which needs the library's in-process projection.
+    private static bool RunsOnEmbeddedSilo(bool dryRun) =>
+        !dryRun && Environment.GetEnvironmentVariable(InProcessVariable) != "1";
 
     // The program the file holds, which the summary describes: a KNNFewShot program saves the student it wraps (as in
     // DSPy), whose predictors are named as the student's, as in the program a compile run returns.

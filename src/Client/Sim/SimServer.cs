@@ -37,6 +37,7 @@ public sealed partial class SimServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _arrivals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _notBefore = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<SimRequestRecord> _records = new();
+    private readonly ConcurrentDictionary<string, long> _servedByModel = new(StringComparer.Ordinal);
     private readonly SimFineTuning _fineTuning;
     private long _received, _served, _rateLimited, _failures, _timeouts, _malformed, _badRequests, _earlyRetries, _promptTokens, _completionTokens;
 
@@ -72,6 +73,7 @@ public sealed partial class SimServer : IAsyncDisposable
         EarlyRetries = Interlocked.Read(ref _earlyRetries),
         PromptTokens = Interlocked.Read(ref _promptTokens),
         CompletionTokens = Interlocked.Read(ref _completionTokens),
+        ServedByModel = new SortedDictionary<string, long>(_servedByModel, StringComparer.Ordinal),
     };
 
     /// <summary>The chat completion requests seen, in the order they were answered (the most recent 100,000).</summary>
@@ -133,6 +135,7 @@ public sealed partial class SimServer : IAsyncDisposable
         _arrivals.Clear();
         _notBefore.Clear();
         _records.Clear();
+        _servedByModel.Clear();
     }
 
     private void Map(WebApplication app)
@@ -175,6 +178,9 @@ public sealed partial class SimServer : IAsyncDisposable
                 w.WriteNumber("prompt_tokens", s.PromptTokens);
                 w.WriteNumber("completion_tokens", s.CompletionTokens);
                 w.WriteNumber("total_tokens", s.TotalTokens);
+                w.WriteStartObject("served_by_model");
+                foreach (var (model, served) in s.ServedByModel) w.WriteNumber(model, served);
+                w.WriteEndObject();
                 w.WriteEndObject();
             });
         }));
@@ -316,6 +322,7 @@ public sealed partial class SimServer : IAsyncDisposable
         if (request.N > 1) prompt /= request.N;
         if (malformed) Interlocked.Increment(ref _malformed);
         Interlocked.Increment(ref _served);
+        _servedByModel.AddOrUpdate(request.Model, 1, (_, n) => n + 1);
         Interlocked.Add(ref _promptTokens, prompt);
         Interlocked.Add(ref _completionTokens, completion);
         Record(hash, now, 200, null, null, notBefore);

@@ -35,6 +35,9 @@ public sealed record SimServerStats
 
     /// <summary>Prompt plus completion tokens of served requests.</summary>
     public long TotalTokens => PromptTokens + CompletionTokens;
+
+    /// <summary>Requests answered 200 by the model the request named (e.g. <c>sim</c>, a fine-tuned <c>ft:sim:dspy-sim::...</c>), by name.</summary>
+    public IReadOnlyDictionary<string, long> ServedByModel { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
 }
 
 /// <summary>One chat completion request as the server saw it (for tests and diagnostics).</summary>

@@ -50,8 +50,13 @@ public sealed record ProgramSpec([property: Id(0)] string Kind, [property: Id(1)
         return factory(parsed);
     }
 
-    /// <summary>Builds the module and loads <paramref name="stateJson"/> (<c>Module.DumpState</c> as JSON) into it.</summary>
-    public Module Build(string stateJson)
+    /// <summary>
+    /// Builds the module and loads <paramref name="stateJson"/> (<c>Module.DumpState</c> as JSON) into it. The predictors'
+    /// LM endpoints (<c>api_base</c>, ...) are dropped unless <paramref name="allowUnsafeLmState"/> (DSPy's rule for files
+    /// that are not trusted); a client that loads the result of its own run keeps them, so it saves what an in-process
+    /// compile saves.
+    /// </summary>
+    public Module Build(string stateJson, bool allowUnsafeLmState = false)
     {
         ArgumentNullException.ThrowIfNull(stateJson);
         var program = Build();
@@ -59,7 +64,7 @@ public sealed record ProgramSpec([property: Id(0)] string Kind, [property: Id(1)
         {
             throw new ArgumentException("A program state must be a JSON object (Module.DumpState).");
         }
-        program.LoadState(state);
+        program.LoadState(state, allowUnsafeLmState);
         return program;
     }
 

@@ -76,17 +76,6 @@ public sealed record CompileRunConfig
     /// </summary>
     [Id(20)] public RunBudgetLimits? Budget { get; init; }
 
-    /// <summary>
-    /// Why <paramref name="optimizer"/> cannot run on the cluster, or null when it can. The fine-tuning optimizers train on
-    /// traces of the student's own predictors and LMs, which the programs the shards rebuild do not produce.
-    /// (KNNFewShot's per-call program runs: the shards rebuild it by value, see <c>ProgramWrapperSpec</c>.)
-    /// </summary>
-    public static string? NotOnCluster(string optimizer) => OptimizerRegistry.TryFind(optimizer)?.Name switch
-    {
-        "bootstrap-finetune" or "better-together" => $"{OptimizerRegistry.Find(optimizer).Name} cannot run on the cluster: it fine-tunes on traces of the student's own predictors and LM, which programs rebuilt on the silos do not keep; run it in-process.",
-        _ => null,
-    };
-
     /// <summary>Checks the configuration.</summary>
     /// <exception cref="ArgumentException">A value is missing or out of range, named.</exception>
     public void Validate()
@@ -99,7 +88,6 @@ public sealed record CompileRunConfig
         {
             throw new ArgumentException($"Unknown optimizer '{Optimizer}'; known: {OptimizerRegistry.Describe()}.");
         }
-        if (NotOnCluster(Optimizer!) is { } why) throw new ArgumentException(why);
         if (NumThreads is < 1) throw new ArgumentException("NumThreads must be at least 1.");
         if (Tenant is not null) TenantContext.CheckTenantId(Tenant);
         if (ShardSize < 1) throw new ArgumentException("ShardSize must be at least 1.");

@@ -7,7 +7,8 @@ namespace Dspy.Grains;
 /// The evaluation shard grain (see <see cref="IEvaluationShardGrain"/>). Cells it has evaluated are kept in persisted
 /// state (<see cref="ShardCells"/>: in blob segments beyond the inline limit in Azure mode) and written as each example
 /// finishes (one write in flight at a time), so a crash loses at most the examples that were running. The program runs on
-/// the thread pool, off the grain's scheduler, through the silo's LM.
+/// the thread pool, off the grain's scheduler, through the silo's LM; predictors that carry their own LM
+/// (a fine-tuned model) through the silo's pipeline for that model (<see cref="SiloLanguageModel.Bind"/>).
 /// </summary>
 [GrainType("dspy-eval-shard")]
 [RandomPlacement]
@@ -130,7 +131,9 @@ public sealed class EvaluationShardGrain(
     {
         var candidate = await GrainFactory.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(work.RunId, work.CandidateHash)).GetAsync()
             ?? throw new ShardInputMissingException($"Candidate {work.CandidateHash} of run '{work.RunId}' is not stored.");
-        return await ProgramWrappers.BuildAsync(candidate, ReadDatasetAsync, work.Settings.NumThreads ?? silo.NumThreads);
+        // A predictor with its own LM in the state (a student's LM, a fine-tuned model) runs through this silo's pipeline for
+        // that model, never the LM object the state would build (no endpoint, no key, no gateway, cache or quota).
+        return silo.Bind(await ProgramWrappers.BuildAsync(candidate, ReadDatasetAsync, work.Settings.NumThreads ?? silo.NumThreads));
     }
 
     private async Task<IReadOnlyList<DatasetExample>> ReadDatasetAsync(string datasetId, IReadOnlyList<string> ids)

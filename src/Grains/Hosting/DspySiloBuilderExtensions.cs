@@ -63,7 +63,7 @@ public static class DspySiloBuilderExtensions
 
     // The silo's LM pipeline: the provider's client, wrapped in the gateway's permit client when the endpoint has limits.
     // DSPy's request cache sits in the LM, outside the limiter, so cache hits cost no quota; in Azure mode it is shared by all silos.
-    // Other models of the same silo (prompt LMs) share the base URL and credential, and get their own broker key.
+    // Other models of the same silo (prompt LMs, fine-tuned models) share the base URL and credential, and get their own broker key.
     private static LM CreateLm(DspyGrainsOptions options, string model, IServiceProvider services)
     {
         var cache = SharedStorage.LmCacheOf(options, services);
@@ -72,6 +72,9 @@ public static class DspySiloBuilderExtensions
         var key = model == options.LmModel && options.LmEndpointKey is { } configured ? configured : $"{model}@{options.LmApiBase ?? "default"}";
         var silo = services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString();
         var gateway = new LmGatewayChatClient(plain.ChatClient, services.GetRequiredService<IGrainFactory>(), key, options.EndpointLimits, silo, options.TenantQuotas);
-        return new LM(model, gateway, cache: options.LmCache, capabilities: plain.Capabilities) { CacheStore = cache };
+        // The gateway's LM keeps the endpoint in its kwargs (its requests go through the gateway client): fine-tuning reaches
+        // the provider with it, and a program's saved LM state is the plain LM's.
+        var endpoint = plain.Kwargs.Where(kv => kv.Key is "api_key" or "api_base").ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        return new LM(model, gateway, cache: options.LmCache, kwargs: endpoint, capabilities: plain.Capabilities) { CacheStore = cache };
     }
 }

@@ -3,7 +3,10 @@ namespace Dspy.Grains;
 /// <summary>Builds a compile run's optimizer from its <see cref="CompileRunConfig"/> through the library's <see cref="OptimizerRegistry"/>.</summary>
 public static class OptimizerCatalog
 {
-    /// <summary>Builds the configured optimizer with <paramref name="taskLm"/> and the prompt LM the config names.</summary>
+    /// <summary>How messages about the task LM name it on a cluster (e.g. an optimizer that fine-tunes needs an openai/... model).</summary>
+    public const string TaskLmSetting = "the silos' Dspy:Grains:LmModel";
+
+    /// <summary>Builds the configured optimizer with the silo's LM as the task LM and the prompt LM the config names.</summary>
     /// <exception cref="ArgumentException">Unknown optimizer, or a setting it refuses.</exception>
     public static Teleprompter Create(CompileRunConfig config, Metric metric, SiloLanguageModel silo)
     {
@@ -24,6 +27,7 @@ public static class OptimizerCatalog
             Auto = config.Auto,
             Parallelism = config.Parallelism,
             TaskLm = silo.Lm,
+            TaskLmSetting = TaskLmSetting,
             PromptLm = config.PromptModel is { } model ? silo.ForModel(model) : null,
         });
     }

@@ -91,6 +91,32 @@ public sealed class EmbeddedCompileTests : IDisposable
     }
 
     [Theory]
+    [InlineData("bootstrap-finetune", "--max-labeled", "16")]
+    [InlineData("better-together", "--num-candidates", "1")]
+    public async Task Fine_tuning_runs_on_the_embedded_silo_and_saves_the_in_process_program(string optimizer, string option, string value)
+    {
+        await using var server = await SimServer.StartAsync(new SimServerOptions(), new SimChatClient());
+        var output = Path.Combine(_dir, optimizer + ".json");
+        string[] args = Compile(optimizer, output, "--lm", "openai/sim", "--api-base", server.ApiBase.ToString(), option, value, "--json");
+
+        var (inProcess, embedded) = await InProcessThenEmbeddedAsync(args, output);
+        using var e = JsonDocument.Parse(embedded.Stdout);
+        using var p = JsonDocument.Parse(inProcess.Stdout);
+        Assert.Equal("embedded", e.RootElement.GetProperty("silo").GetString());
+        Assert.Equal("in-process", p.RootElement.GetProperty("silo").GetString());
+        foreach (var field in p.RootElement.EnumerateObject().Where(f => f.Name is not ("silo" or "run_id")))
+        {
+            Assert.Equal(field.Value.GetRawText(), e.RootElement.GetProperty(field.Name).GetRawText());
+        }
+        // The server answered both runs' calls, each as many as the run counted (the fine-tuned model's included).
+        Assert.Equal(2 * e.RootElement.GetProperty("lm_calls").GetProperty("total").GetInt64(), server.Stats.RequestsReceived);
+        // Both fine-tuned on the same traces, so the server named one model (its name depends only on the data).
+        Assert.Single(server.FineTunedModels);
+        Assert.True(server.Stats.ServedByModel.Keys.Any(m => m.StartsWith("ft:sim:dspy-sim::", StringComparison.Ordinal)),
+            "the fine-tuned model answered no request");
+    }
+
+    [Theory]
     [InlineData("--threads", "0", "--threads must be at least 1.")]
     [InlineData("--auto", "huge", "--auto must be light, medium or heavy")]
     [InlineData("--max-demos", "2", "labeled-fewshot takes --max-labeled")]

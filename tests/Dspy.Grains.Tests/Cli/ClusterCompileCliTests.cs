@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Dspy.Cli;
 using Dspy.Grains.Tests.Silo;
 
 namespace Dspy.Grains.Tests.Cli;
@@ -71,7 +72,86 @@ public sealed class ClusterCompileCliTests
     }
 
     [Fact]
-    public async Task A_call_limit_is_the_runs_cluster_budget_and_is_never_exceeded()
+    public async Task Bootstrap_finetune_on_a_silo_process_with_an_openai_model_saves_the_program_a_local_compile_saves()
+    {
+        var dir = Directory.CreateTempSubdirectory("dspy-cluster-cli-").FullName;
+        try
+        {
+            await using var server = await SimServer.StartAsync(new SimServerOptions(), new SimChatClient());
+            var api = server.ApiBase.ToString();
+            var train = Path.Combine(dir, "train.jsonl");
+            await File.WriteAllLinesAsync(train, File.ReadLines(Path.Combine(RepoRoot, "samples", "arithmetic", "train.jsonl")).Take(24));
+            var val = Path.Combine(dir, "val.jsonl");
+            await File.WriteAllLinesAsync(val, File.ReadLines(Path.Combine(RepoRoot, "samples", "arithmetic", "dev.jsonl")).Take(8));
+            string[] common =
+            [
+                "compile", "--signature", "question -> answer: int", "--train", train, "--val", val, "--metric", "exact_match",
+                "--optimizer", "bootstrap-finetune", "--max-labeled", "16", "--json",
+            ];
+
+            var localOut = Path.Combine(dir, "local.json");
+            var local = await RunCliAsync([.. common, "--lm", "openai/sim", "--api-base", api, "--out", localOut], dir);
+            Assert.True(local.ExitCode == 0, local.Stderr);
+
+            // The silo's LM is the openai/sim model on the same server: it runs the fine-tuning job and the fine-tuned model.
+            await using var silo = SiloProcess.Start(new Dictionary<string, string>
+            {
+                ["DSPY_CACHEDIR"] = Path.Combine(dir, "silo-cache"), ["Dspy__Grains__LmModel"] = "openai/sim", ["Dspy__Grains__LmApiBase"] = api,
+            });
+            await silo.WaitReadyAsync(TimeSpan.FromMinutes(2));
+            var clusterOut = Path.Combine(dir, "cluster.json");
+            var cluster = await RunCliAsync([.. common, "--cluster", $"127.0.0.1:{silo.GatewayPort}", "--out", clusterOut], dir);
+            Assert.True(cluster.ExitCode == 0, cluster.Stderr + "\n--- silo ---\n" + silo.Output);
+
+            Assert.Equal(await File.ReadAllBytesAsync(localOut), await File.ReadAllBytesAsync(clusterOut));
+            Assert.Contains("\"model\": \"openai/ft:sim:dspy-sim::", await File.ReadAllTextAsync(clusterOut), StringComparison.Ordinal);
+            using var localJson = JsonDocument.Parse(local.Stdout);
+            using var clusterJson = JsonDocument.Parse(cluster.Stdout);
+            foreach (var key in new[] { "score_before", "score_after", "demos", "lm_calls" })
+            {
+                Assert.Equal(localJson.RootElement.GetProperty(key).GetRawText(), clusterJson.RootElement.GetProperty(key).GetRawText());
+            }
+            // The same traces gave the same training file, so both jobs named the same model.
+            Assert.Single(server.FineTunedModels);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public Task Fine_tuning_on_silos_whose_LM_is_not_an_openai_model_is_refused_with_exit_2() => WithSiloAsync(async (dir, train, silo) =>
+    {
+        var result = await RunCliAsync(
+        [
+            "compile", "--signature", "question -> answer: int", "--train", train, "--metric", "exact_match", "--optimizer", "better-together",
+            "--cluster", $"127.0.0.1:{silo.GatewayPort}", "--out", Path.Combine(dir, "out.json"),
+        ], dir);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("error: better-together fine-tunes the task LM through OpenAI's fine-tuning API, so the silos' Dspy:Grains:LmModel must be "
+            + "an openai/... model on a server that fine-tunes (got 'sim')", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir, "out.json")));
+    });
+
+    [Fact]
+    public Task A_call_limit_is_the_runs_cluster_budget_and_is_never_exceeded() => WithSiloAsync(async (dir, train, silo) =>
+    {
+        var result = await RunCliAsync(
+        [
+            "compile", "--signature", "question -> answer: int", "--train", train, "--metric", "exact_match", "--optimizer", "bootstrap-fewshot",
+            "--max-calls", "5", "--cluster", $"127.0.0.1:{silo.GatewayPort}", "--out", Path.Combine(dir, "out.json"), "--json",
+        ], dir);
+        Assert.True(result.ExitCode == 0, result.Stderr + "\n--- silo ---\n" + silo.Output);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var budget = json.RootElement.GetProperty("budget");
+        Assert.InRange(budget.GetProperty("calls").GetInt64(), 1, 5);
+        Assert.True(budget.GetProperty("exhausted").GetBoolean());
+        Assert.Contains("note: the LM budget (5 calls) ran out", result.Stderr, StringComparison.Ordinal);
+    });
+
+    // A test folder with 12 arithmetic training examples (the path given) and a ready silo process on the sim LM.
+    private static async Task WithSiloAsync(Func<string, string, SiloProcess, Task> test)
     {
         var dir = Directory.CreateTempSubdirectory("dspy-cluster-cli-").FullName;
         try
@@ -80,17 +160,7 @@ public sealed class ClusterCompileCliTests
             await File.WriteAllLinesAsync(train, File.ReadLines(Path.Combine(RepoRoot, "samples", "arithmetic", "train.jsonl")).Take(12));
             await using var silo = SiloProcess.Start(new Dictionary<string, string> { ["DSPY_CACHEDIR"] = Path.Combine(dir, "silo-cache") });
             await silo.WaitReadyAsync(TimeSpan.FromMinutes(2));
-            var result = await RunCliAsync(
-            [
-                "compile", "--signature", "question -> answer: int", "--train", train, "--metric", "exact_match", "--optimizer", "bootstrap-fewshot",
-                "--max-calls", "5", "--cluster", $"127.0.0.1:{silo.GatewayPort}", "--out", Path.Combine(dir, "out.json"), "--json",
-            ], dir);
-            Assert.True(result.ExitCode == 0, result.Stderr + "\n--- silo ---\n" + silo.Output);
-            using var json = JsonDocument.Parse(result.Stdout);
-            var budget = json.RootElement.GetProperty("budget");
-            Assert.InRange(budget.GetProperty("calls").GetInt64(), 1, 5);
-            Assert.True(budget.GetProperty("exhausted").GetBoolean());
-            Assert.Contains("note: the LM budget (5 calls) ran out", result.Stderr, StringComparison.Ordinal);
+            await test(dir, train, silo);
         }
         finally
         {

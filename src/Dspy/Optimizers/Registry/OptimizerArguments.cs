@@ -46,6 +46,13 @@ public sealed record OptimizerArguments
     /// <summary>The LM of the program (<c>--lm</c>).</summary>
     public required BaseLM TaskLm { get; init; }
 
+    /// <summary>
+    /// Where <see cref="TaskLm"/> was chosen, as messages about it name it: <c>--lm</c> (the default) for <c>dspy compile</c>,
+    /// the silos' setting for a cluster run. Null when <see cref="TaskLm"/> only stands in for an LM chosen where the
+    /// optimizer will run (a client checking a cluster run's options): checks of the LM itself are then left to there.
+    /// </summary>
+    public string? TaskLmSetting { get; init; } = "--lm";
+
     /// <summary>The proposal/reflection LM (<c>--prompt-lm</c>), or null to use <see cref="TaskLm"/>.</summary>
     public BaseLM? PromptLm { get; init; }
 

@@ -9,7 +9,8 @@ namespace Dspy;
 /// <item><c>infer-rules</c>: <c>--num-candidates</c> (default 10), the bootstrap demo options, <c>--prompt-lm</c> induces the rules.</item>
 /// <item><c>bootstrap-finetune</c> and <c>better-together</c>: the program's predictors get <c>--lm</c> (weight optimization
 /// needs an LM on every predictor), which must be an <c>openai/...</c> model (e.g. against <c>dspy sim serve</c> with
-/// <c>--api-base</c>). <c>bootstrap-finetune --max-labeled k</c> traces with a teacher, the student shown k labeled
+/// <c>--api-base</c>; on a cluster the silos' LM, named by <see cref="OptimizerArguments.TaskLmSetting"/>).
+/// <c>bootstrap-finetune --max-labeled k</c> traces with a teacher, the student shown k labeled
 /// training examples (DSPy's <c>compile(student, teacher=...)</c>); without it the student is its own teacher.</item>
 /// </list>
 /// </summary>
@@ -98,13 +99,15 @@ internal static class OtherOptimizerFactories
             new BetterTogetherOptions { Seed = ctx.Seed ?? 0, NumThreads = ctx.NumThreads }), ctx.TaskLm);
     });
 
+    // The task LM is fine-tuned through OpenAI's API; a cluster's silos check their own LM (TaskLmSetting names it there).
     private static void RequireFinetunable(OptimizerArguments ctx)
     {
-        if (!new OpenAIFinetuneProvider().CanFinetune(ctx.TaskLm))
-        {
-            throw new ArgumentException($"{ctx.Name} fine-tunes --lm through OpenAI's fine-tuning API, so --lm must be an openai/... model "
-                + $"(got '{ctx.TaskLm.Model}'); for the simulator run `dspy sim serve` and pass --lm openai/sim --api-base http://127.0.0.1:8400/v1.");
-        }
+        if (ctx.TaskLmSetting is not { } setting || new OpenAIFinetuneProvider().CanFinetune(ctx.TaskLm)) return;
+        var simulator = setting == "--lm"
+            ? "pass --lm openai/sim --api-base http://127.0.0.1:8400/v1"
+            : $"set {setting} to openai/sim with the server as its API base";
+        throw new ArgumentException($"{ctx.Name} fine-tunes the task LM through OpenAI's fine-tuning API, so {setting} must be an openai/... model "
+            + $"on a server that fine-tunes (got '{ctx.TaskLm.Model}'); for the simulator run `dspy sim serve` and {simulator}.");
     }
 
     private static void RejectSearchOptions(OptimizerArguments ctx)
