@@ -12,7 +12,10 @@ mkdir -p "$results"
 dotnet build Dspy.Orleans.sln -c Release -nologo -clp:ErrorsOnly
 
 status=0
+# A test that hangs is killed after 15 minutes (no test comes near that) and reported as the one that hung, rather than
+# holding the run until CI's own limit.
 dotnet test Dspy.Orleans.sln -c Release --no-build -nologo \
+  --blame-hang-timeout 15m --blame-hang-dump-type none \
   --logger "trx" --results-directory "$results" \
   --logger "console;verbosity=minimal" "$@" || status=$?
 

@@ -60,7 +60,7 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
         var hash = candidate.Hash;
         var encoded = request.Examples.Select(DatasetExample.From).ToList();
         List<DatasetExample> registered = [.. encoded, .. carried];
-        await Task.WhenAll(StoreCandidateAsync(candidate), RegisterExamplesAsync(registered));
+        await Task.WhenAll(StoreCandidateAsync(candidate, cancellationToken), RegisterExamplesAsync(registered, cancellationToken));
 
         var settings = new EvaluationSettings
         {
@@ -98,7 +98,8 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
         }
         var scores = encoded.Zip(evaluations).Where(p => p.Second.Succeeded).Select(p => new ExampleScore(p.First.Id, p.Second.Score))
             .DistinctBy(s => s.ExampleId).ToList();
-        await _grains.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(_options.RunId, hash)).RecordScoresAsync(scores);
+        await RetryTransientAsync($"Candidate {hash}", () => _grains.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(_options.RunId, hash)).RecordScoresAsync(scores),
+            cancellationToken);
 
         var errors = evaluations.Where(e => !e.Succeeded).Select(e => e.Error!).ToList();
         if (request.MaxErrors is { } max && errors.Count >= max) throw new MaxErrorsExceededException(max, errors);
@@ -127,8 +128,10 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
                 // evaluated and those the candidate's wrapper carries), and send the slice's examples with the retry, since
                 // while the directory recovers the shard may still reach another (empty) activation of the dataset than the
                 // one just refilled.
-                await _grains.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(_options.RunId, candidate.Hash)).SetAsync(candidate);
-                await _grains.GetGrain<IDatasetGrain>(DatasetId).AddAsync(examples.DistinctBy(e => e.Id).ToList());
+                await RetryTransientAsync($"Candidate {candidate.Hash}",
+                    () => _grains.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(_options.RunId, candidate.Hash)).SetAsync(candidate), cancellationToken);
+                await RetryTransientAsync($"Dataset {DatasetId}",
+                    () => _grains.GetGrain<IDatasetGrain>(DatasetId).AddAsync(examples.DistinctBy(e => e.Id).ToList()), cancellationToken);
                 var byId = examples.DistinctBy(e => e.Id).ToDictionary(e => e.Id, StringComparer.Ordinal);
                 work = work with { Examples = work.ExampleIds.Distinct().Select(id => byId[id]).ToList() };
             }
@@ -143,18 +146,42 @@ public sealed class ClusterProgramEvaluator : IProgramEvaluator
         }
     }
 
-    private async Task StoreCandidateAsync(CandidateProgram candidate)
+    private async Task StoreCandidateAsync(CandidateProgram candidate, CancellationToken cancellationToken)
     {
         if (_storedCandidates.ContainsKey(candidate.Hash)) return;
-        await _grains.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(_options.RunId, candidate.Hash)).SetAsync(candidate);
+        await RetryTransientAsync($"Candidate {candidate.Hash}",
+            () => _grains.GetGrain<IProgramCandidateGrain>(GrainKeys.Candidate(_options.RunId, candidate.Hash)).SetAsync(candidate), cancellationToken);
         _storedCandidates[candidate.Hash] = true;
     }
 
-    private async Task RegisterExamplesAsync(List<DatasetExample> encoded)
+    private async Task RegisterExamplesAsync(List<DatasetExample> encoded, CancellationToken cancellationToken)
     {
         var unknown = encoded.Where(e => !_registeredExamples.ContainsKey(e.Id)).DistinctBy(e => e.Id).ToList();
         if (unknown.Count == 0) return;
-        await _grains.GetGrain<IDatasetGrain>(DatasetId).AddAsync(unknown);
+        await RetryTransientAsync($"Dataset {DatasetId}", () => _grains.GetGrain<IDatasetGrain>(DatasetId).AddAsync(unknown), cancellationToken);
         foreach (var e in unknown) _registeredExamples[e.Id] = true;
+    }
+
+    // The candidate and dataset grains are as exposed to a silo failure as the shards (their activation, or the
+    // directory entry pointing at it, may be on the dead silo): the calls are idempotent, so they are retried the same way
+    // rather than failing the whole evaluation (and with it the optimizer's run) on the first lost message.
+    private async Task RetryTransientAsync(string what, Func<Task> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await call();
+                return;
+            }
+            catch (Exception ex) when (ClusterEvaluationException.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= _options.ShardAttempts)
+                {
+                    throw new ClusterEvaluationException($"{what} failed {attempt} times: {ex.Message}", ex, transient: true);
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken);
+            }
+        }
     }
 }

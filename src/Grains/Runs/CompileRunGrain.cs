@@ -25,6 +25,8 @@ public sealed partial class CompileRunGrain(
     private CancellationTokenSource? _cancel;
     private Task _writing = Task.CompletedTask;
     private bool _dirty;
+    private IGrainTimer? _retry;
+    private int _transientFailures;
 
     /// <inheritdoc/>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -68,7 +70,11 @@ public sealed partial class CompileRunGrain(
     public Task<string> SiloAsync() => Task.FromResult(siloDetails.SiloAddress.ToString());
 
     /// <inheritdoc/>
-    public void Dispose() => _cancel?.Dispose();
+    public void Dispose()
+    {
+        _cancel?.Dispose();
+        _retry?.Dispose();
+    }
 
     /// <inheritdoc/>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -116,8 +122,25 @@ public sealed partial class CompileRunGrain(
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // Activation already resumed a running run; a finished run no longer needs its reminder.
-        if (state.State.State == CompileRunState.Running && (_running is null || _running.IsCompleted)) Launch(resumed: true);
+        ResumeIfIdle();
         return state.State.State == CompileRunState.Running ? Task.CompletedTask : StopReminderAsync();
+    }
+
+    private void ScheduleRetry()
+    {
+        _transientFailures++;
+        var delay = TimeSpan.FromSeconds(Math.Min(2 * _transientFailures, options.ResumeReminderPeriod.TotalSeconds));
+        _retry?.Dispose();
+        _retry = this.RegisterGrainTimer(static (grain, _) =>
+        {
+            grain.ResumeIfIdle();
+            return Task.CompletedTask;
+        }, this, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan));
+    }
+
+    private void ResumeIfIdle()
+    {
+        if (state.State.State == CompileRunState.Running && (_running is null || _running.IsCompleted)) Launch(resumed: true);
     }
 
     private void Launch(bool resumed)
@@ -155,9 +178,12 @@ public sealed partial class CompileRunGrain(
         }
         catch (Exception ex) when (IsTransient(ex))
         {
-            // A silo or the storage went away mid-run: stay Running; the reminder (or the next activation) resumes.
+            // A silo or the storage went away mid-run: stay Running and resume. This activation lives on, so it retries
+            // itself after a backoff; the reminder only covers the loss of the activation (and may itself be lost with
+            // a silo when reminders are kept in memory).
             LogTransientFailure(logger, ex, runId);
             await WriteAsync();
+            ScheduleRetry();
         }
         catch (Exception ex)
         {

@@ -37,7 +37,8 @@ public sealed class SiloFailureTests : IAsyncLifetime
         var cellsBeforeKill = Cells();
         await _cluster.KillSiloAsync(victim);
 
-        var status = await client.WaitAsync("run-kill");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5)); // a run that never resumes fails the test, not CI
+        var status = await client.WaitAsync("run-kill", cancellationToken: timeout.Token);
 
         Assert.True(status.State == CompileRunState.Completed, $"{status.State}: {status.Error}");
         Assert.True(Cells() > cellsBeforeKill, $"no cell was evaluated after the kill ({cellsBeforeKill} before): the run had finished");
