@@ -59,6 +59,9 @@ internal static class EmbeddedCompile
             o.LmFactory = request.LmFactory;
             o.NumThreads = args.NumThreads;
             o.RunEvaluator = request.Run is { } run ? (_, inner) => run.CreateEvaluator(inner) : null;
+            // The silo's grain state dies with this process: fine-tuning jobs are remembered where an in-process compile
+            // keeps them (the run folder, else the LM's disk cache), so a re-run re-attaches to its job.
+            o.FinetuneJobs = request.Run?.FinetuneJobs ?? FinetuneJobFolder.ForLm(request.Lm);
         }, cancellationToken);
 
         var client = new CompileRunClient(silo.Client);

@@ -159,7 +159,7 @@ internal static class CompileCommand
                 }, ct);
             }
 
-            using var scope = Settings.Context(s => s with { Lm = languageModel, NumThreads = numThreads });
+            using var scope = Settings.Context(s => s with { Lm = languageModel, NumThreads = numThreads, FinetuneJobs = run?.FinetuneJobs });
             var interactive = !Console.IsErrorRedirected;
             var evaluator = (IProgramEvaluator?)run?.CreateEvaluator() ?? LocalProgramEvaluator.Instance;
 

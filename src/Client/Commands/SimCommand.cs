@@ -15,10 +15,11 @@ internal static class SimCommand
         var timeoutRate = new Option<double>("--timeout-rate") { Description = "Fraction of requests that hang until the client gives up." };
         var malformedRate = new Option<double>("--malformed-rate") { Description = "Fraction of answers whose format is broken." };
         var noise = new Option<double>("--noise") { Description = "Fraction of answers the simulator gets wrong on purpose." };
+        var fineTuningSeconds = new Option<double>("--fine-tuning-seconds") { Description = "How long a fine-tuning job runs at least (it also takes 3 status reads)." };
 
         var serve = new Command("serve", "Serve the simulated LM over HTTP (POST /v1/chat/completions, GET /sim/stats) until Ctrl+C.")
         {
-            port, rpm, tpm, latency, failRate, timeoutRate, malformedRate, noise,
+            port, rpm, tpm, latency, failRate, timeoutRate, malformedRate, noise, fineTuningSeconds,
         };
         serve.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
@@ -31,6 +32,9 @@ internal static class SimCommand
                 FailRate = parse.GetValue(failRate),
                 TimeoutRate = parse.GetValue(timeoutRate),
                 MalformedRate = parse.GetValue(malformedRate),
+                FineTuningDuration = parse.GetValue(fineTuningSeconds) is var seconds && double.IsFinite(seconds) && seconds is >= 0 and <= 86_400
+                    ? TimeSpan.FromSeconds(seconds)
+                    : throw new CliException($"--fine-tuning-seconds must be between 0 and 86400, got {seconds}."),
             };
             try
             {

@@ -14,9 +14,15 @@ namespace Dspy.Cli;
 /// answers chat requests as the simulator does with demos: the nearest training examples (same system prompt, most
 /// similar last user message) are put before the request's last user message, so the model has "learned" its data.
 /// Names depend only on the data, the base model and the hyperparameters, so re-running a job gives the same model name.
+/// A job can also be made to take time (<paramref name="duration"/>): it succeeds on the first status read that is both
+/// the <paramref name="pollsToFinish"/>-th or later and at least that long after its creation, as a real job runs on
+/// whether anyone reads it or not. Jobs carry OpenAI's <c>metadata</c> and are listed newest first, filtered by it.
 /// </summary>
-internal sealed class SimFineTuning(int pollsToFinish, TimeProvider time)
+internal sealed class SimFineTuning(int pollsToFinish, TimeSpan duration, TimeProvider time)
 {
+    /// <summary>OpenAI's limits on a job's metadata: pairs, key length, value length.</summary>
+    public const int MaxMetadataPairs = 16, MaxMetadataKey = 64, MaxMetadataValue = 512;
+
     /// <summary>OpenAI's minimum number of training examples.</summary>
     public const int MinExamples = 10;
 
@@ -29,6 +35,7 @@ internal sealed class SimFineTuning(int pollsToFinish, TimeProvider time)
     private readonly ConcurrentDictionary<string, SimJob> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SimTunedModel> _models = new(StringComparer.Ordinal);
     private int _counter;
+    private long _jobsCreated, _filesUploaded;
 
     internal sealed record SimFile(string Id, string FileName, string Purpose, string Content, long CreatedAt);
 
@@ -39,6 +46,9 @@ internal sealed class SimFineTuning(int pollsToFinish, TimeProvider time)
         public required string TrainingFile { get; init; }
         public required string Hyperparameters { get; init; }
         public required long CreatedAt { get; init; }
+        public required DateTimeOffset Created { get; init; }
+        public required long Sequence { get; init; }
+        public IReadOnlyDictionary<string, string>? Metadata { get; init; }
         public string Status { get; set; } = "queued";
         public int Polls { get; set; }
         public string? FineTunedModel { get; set; }
@@ -54,6 +64,15 @@ internal sealed class SimFineTuning(int pollsToFinish, TimeProvider time)
     /// <summary>The fine-tuned models created so far.</summary>
     public IReadOnlyCollection<string> Models => [.. _models.Keys];
 
+    /// <summary>Fine-tuning jobs created so far (each one a paid job on a real provider).</summary>
+    public long JobsCreated => Interlocked.Read(ref _jobsCreated);
+
+    /// <summary>Files uploaded so far.</summary>
+    public long FilesUploaded => Interlocked.Read(ref _filesUploaded);
+
+    /// <summary>The jobs created so far, oldest first.</summary>
+    public IReadOnlyList<SimJob> Jobs => [.. _jobs.Values.OrderBy(j => j.Sequence)];
+
     public static bool IsPurpose(string purpose) => Purposes.Contains(purpose, StringComparer.Ordinal);
 
     public SimFile AddFile(string fileName, string purpose, string content)
@@ -62,29 +81,64 @@ internal sealed class SimFineTuning(int pollsToFinish, TimeProvider time)
         var id = "file-" + Hash(content)[..16] + n.ToString("x4", CultureInfo.InvariantCulture);
         var file = new SimFile(id, fileName, purpose, content, time.GetUtcNow().ToUnixTimeSeconds());
         _files[id] = file;
+        Interlocked.Increment(ref _filesUploaded);
         return file;
     }
 
     public SimFile? GetFile(string id) => _files.GetValueOrDefault(id);
 
     /// <summary>Creates a job, or returns the reason the request is invalid (OpenAI answers those with 400).</summary>
-    public (SimJob? Job, string? Error) CreateJob(string? model, string? trainingFile, string hyperparameters)
+    public (SimJob? Job, string? Error) CreateJob(string? model, string? trainingFile, string hyperparameters, IReadOnlyDictionary<string, string>? metadata = null)
     {
         if (string.IsNullOrEmpty(model)) return (null, "Missing required parameter: 'model'.");
         if (string.IsNullOrEmpty(trainingFile)) return (null, "Missing required parameter: 'training_file'.");
         if (GetFile(trainingFile) is not { } file) return (null, $"invalid training_file: {trainingFile}");
         if (file.Purpose != "fine-tune") return (null, $"File {trainingFile} has purpose '{file.Purpose}', but fine-tuning needs purpose 'fine-tune'.");
+        if (metadata is not null && MetadataError(metadata) is { } invalid) return (null, invalid);
         var n = Interlocked.Increment(ref _counter);
+        var now = time.GetUtcNow();
         var job = new SimJob
         {
             Id = "ftjob-" + Hash(file.Content + "|" + model + "|" + hyperparameters)[..16] + n.ToString("x4", CultureInfo.InvariantCulture),
             Model = model,
             TrainingFile = trainingFile,
             Hyperparameters = hyperparameters,
-            CreatedAt = time.GetUtcNow().ToUnixTimeSeconds(),
+            CreatedAt = now.ToUnixTimeSeconds(),
+            Created = now,
+            Sequence = n,
+            Metadata = metadata,
         };
         _jobs[job.Id] = job;
+        Interlocked.Increment(ref _jobsCreated);
         return (job, null);
+    }
+
+    /// <summary>
+    /// OpenAI's <c>GET /fine_tuning/jobs</c>: newest first, the jobs after (older than) <paramref name="after"/>, at most
+    /// <paramref name="limit"/>, those whose metadata has every pair of <paramref name="metadata"/> (or, with
+    /// <paramref name="noMetadata"/>, no metadata at all). Listing reads no job's status, so it moves none on.
+    /// </summary>
+    public (IReadOnlyList<SimJob> Jobs, bool HasMore) List(string? after, int limit, IReadOnlyDictionary<string, string> metadata, bool noMetadata)
+    {
+        var jobs = _jobs.Values.OrderByDescending(j => j.Sequence).AsEnumerable();
+        if (after is not null) jobs = _jobs.TryGetValue(after, out var cursor) ? jobs.Where(j => j.Sequence < cursor.Sequence) : [];
+        jobs = noMetadata
+            ? jobs.Where(j => j.Metadata is not { Count: > 0 })
+            : jobs.Where(j => metadata.All(kv => j.Metadata?.GetValueOrDefault(kv.Key) == kv.Value));
+        var page = jobs.Take(limit + 1).ToList();
+        return (page.Take(limit).ToList(), page.Count > limit);
+    }
+
+    /// <summary>Why <paramref name="metadata"/> is not valid job metadata (OpenAI's limits), or null.</summary>
+    public static string? MetadataError(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (metadata.Count > MaxMetadataPairs) return $"Invalid 'metadata': too many properties. Expected an object with at most {MaxMetadataPairs} properties, but got {metadata.Count}.";
+        foreach (var (key, value) in metadata)
+        {
+            if (key.Length > MaxMetadataKey) return $"Invalid 'metadata': key '{key}' is longer than {MaxMetadataKey} characters.";
+            if (value.Length > MaxMetadataValue) return $"Invalid 'metadata': the value of '{key}' is longer than {MaxMetadataValue} characters.";
+        }
+        return null;
     }
 
     /// <summary>Reads a job's status, moving it one step on (the way a real job progresses between polls).</summary>
@@ -108,7 +162,7 @@ internal sealed class SimFineTuning(int pollsToFinish, TimeProvider time)
                 }
                 job.Status = "running";
             }
-            if (job.Polls >= pollsToFinish)
+            if (job.Polls >= pollsToFinish && time.GetUtcNow() - job.Created >= duration)
             {
                 var file = _files[job.TrainingFile];
                 var (pairs, _) = Validate(file.Content);

@@ -6,14 +6,22 @@ namespace Dspy.Cli;
 
 /// <summary>
 /// OpenAI's files and fine-tuning endpoints on the simulated LM server: <c>POST /v1/files</c> (multipart: <c>purpose</c>,
-/// <c>file</c>), <c>GET /v1/files/{id}</c>, <c>POST /v1/fine_tuning/jobs</c>, <c>GET /v1/fine_tuning/jobs/{id}</c> and
-/// <c>GET /v1/fine_tuning/jobs/{id}/events</c>; the fine-tuned model (<c>ft:&lt;model&gt;:dspy-sim::&lt;hash&gt;</c>) then
+/// <c>file</c>), <c>GET /v1/files/{id}</c>, <c>POST /v1/fine_tuning/jobs</c> (with <c>metadata</c>), <c>GET
+/// /v1/fine_tuning/jobs</c> (newest first; <c>limit</c>, <c>after</c>, <c>metadata[k]=v</c> or <c>metadata=null</c>),
+/// <c>GET /v1/fine_tuning/jobs/{id}</c> and <c>GET /v1/fine_tuning/jobs/{id}/events</c>; the fine-tuned model (<c>ft:&lt;model&gt;:dspy-sim::&lt;hash&gt;</c>) then
 /// answers <c>/v1/chat/completions</c> from its training data (see <see cref="SimFineTuning"/>).
 /// </summary>
 public sealed partial class SimServer
 {
     /// <summary>The names of the fine-tuned models created on this server.</summary>
     public IReadOnlyCollection<string> FineTunedModels => _fineTuning.Models;
+
+    /// <summary>Fine-tuning jobs created on this server (each one a paid job on a real provider).</summary>
+    public long FineTuningJobsCreated => _fineTuning.JobsCreated;
+
+    /// <summary>The fine-tuning jobs created on this server, oldest first: id, status (as last read) and metadata.</summary>
+    public IReadOnlyList<(string Id, string Status, IReadOnlyDictionary<string, string> Metadata)> FineTuningJobs =>
+        [.. _fineTuning.Jobs.Select(j => (j.Id, j.Status, j.Metadata ?? new Dictionary<string, string>()))];
 
     private void MapFineTuning(WebApplication app)
     {
@@ -26,6 +34,7 @@ public sealed partial class SimServer
                 : WriteErrorAsync(ctx, SimWire.OpenAI, 404, $"No such File object: {id}", "invalid_request_error", null);
         }));
         app.MapPost("/v1/fine_tuning/jobs", (Func<HttpContext, Task>)CreateJobAsync);
+        app.MapGet("/v1/fine_tuning/jobs", (Func<HttpContext, Task>)ListJobsAsync);
         app.MapGet("/v1/fine_tuning/jobs/{id}", (Func<HttpContext, Task>)(ctx =>
         {
             var id = (string)ctx.Request.RouteValues["id"]!;
@@ -85,6 +94,7 @@ public sealed partial class SimServer
     private async Task CreateJobAsync(HttpContext ctx)
     {
         string? model, trainingFile, hyperparameters;
+        Dictionary<string, string>? metadata = null;
         try
         {
             using var doc = await JsonDocument.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
@@ -92,19 +102,55 @@ public sealed partial class SimServer
             model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
             trainingFile = root.TryGetProperty("training_file", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
             hyperparameters = root.TryGetProperty("hyperparameters", out var h) ? h.GetRawText() : "{}";
+            if (root.TryGetProperty("metadata", out var md) && md.ValueKind != JsonValueKind.Null)
+            {
+                if (md.ValueKind != JsonValueKind.Object || md.EnumerateObject().Any(p => p.Value.ValueKind != JsonValueKind.String))
+                {
+                    await WriteErrorAsync(ctx, SimWire.OpenAI, 400, "Invalid 'metadata': expected an object of string values.", "invalid_request_error", null);
+                    return;
+                }
+                metadata = md.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+            }
         }
         catch (JsonException e)
         {
             await WriteErrorAsync(ctx, SimWire.OpenAI, 400, "Invalid request: " + e.Message, "invalid_request_error", null);
             return;
         }
-        var (job, error) = _fineTuning.CreateJob(model, trainingFile, hyperparameters);
+        var (job, error) = _fineTuning.CreateJob(model, trainingFile, hyperparameters, metadata);
         if (job is null)
         {
             await WriteErrorAsync(ctx, SimWire.OpenAI, 400, error!, "invalid_request_error", null);
             return;
         }
         await WriteJsonAsync(ctx, 200, w => WriteJob(w, job));
+    }
+
+    // OpenAI's list: limit 1-100 (default 20), after = the last id of the previous page, metadata[k]=v filters (all must
+    // match) or metadata=null for the jobs without metadata.
+    private Task ListJobsAsync(HttpContext ctx)
+    {
+        var query = ctx.Request.Query;
+        var limit = 20;
+        if (query.TryGetValue("limit", out var l) && (!int.TryParse(l.ToString(), System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100))
+            return WriteErrorAsync(ctx, SimWire.OpenAI, 400, $"Invalid 'limit': expected an integer between 1 and 100, got '{l}'.", "invalid_request_error", null);
+        var filter = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in query)
+        {
+            if (name.StartsWith("metadata[", StringComparison.Ordinal) && name.EndsWith(']')) filter[name["metadata[".Length..^1]] = value.ToString();
+        }
+        var noMetadata = query.TryGetValue("metadata", out var m) && m.ToString() == "null";
+        var (jobs, hasMore) = _fineTuning.List(query.TryGetValue("after", out var a) ? a.ToString() : null, limit, filter, noMetadata);
+        return WriteJsonAsync(ctx, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("object", "list");
+            w.WriteStartArray("data");
+            foreach (var job in jobs) WriteJob(w, job);
+            w.WriteEndArray();
+            w.WriteBoolean("has_more", hasMore);
+            w.WriteEndObject();
+        });
     }
 
     private static void WriteFile(Utf8JsonWriter w, SimFineTuning.SimFile file)
@@ -156,6 +202,16 @@ public sealed partial class SimServer
                 w.WriteNull("error");
             }
             w.WriteNull("estimated_finish");
+            if (job.Metadata is { } metadata)
+            {
+                w.WriteStartObject("metadata");
+                foreach (var (key, value) in metadata) w.WriteString(key, value);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("metadata");
+            }
             w.WriteEndObject();
         }
     }

@@ -48,7 +48,7 @@ public sealed partial class SimServer : IAsyncDisposable
         _backend = backend;
         _time = time;
         _limiter = new SimRateLimiter(options.Rpm, options.Tpm, options.Window);
-        _fineTuning = new SimFineTuning(options.FineTuningPolls, time);
+        _fineTuning = new SimFineTuning(options.FineTuningPolls, options.FineTuningDuration, time);
     }
 
     /// <summary>The server's root address, e.g. <c>http://127.0.0.1:5123/</c>.</summary>
@@ -74,6 +74,8 @@ public sealed partial class SimServer : IAsyncDisposable
         PromptTokens = Interlocked.Read(ref _promptTokens),
         CompletionTokens = Interlocked.Read(ref _completionTokens),
         ServedByModel = new SortedDictionary<string, long>(_servedByModel, StringComparer.Ordinal),
+        FilesUploaded = _fineTuning.FilesUploaded,
+        FineTuningJobsCreated = _fineTuning.JobsCreated,
     };
 
     /// <summary>The chat completion requests seen, in the order they were answered (the most recent 100,000).</summary>
@@ -178,6 +180,8 @@ public sealed partial class SimServer : IAsyncDisposable
                 w.WriteNumber("prompt_tokens", s.PromptTokens);
                 w.WriteNumber("completion_tokens", s.CompletionTokens);
                 w.WriteNumber("total_tokens", s.TotalTokens);
+                w.WriteNumber("files_uploaded", s.FilesUploaded);
+                w.WriteNumber("fine_tuning_jobs_created", s.FineTuningJobsCreated);
                 w.WriteStartObject("served_by_model");
                 foreach (var (model, served) in s.ServedByModel) w.WriteNumber(model, served);
                 w.WriteEndObject();

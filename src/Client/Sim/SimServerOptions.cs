@@ -41,6 +41,12 @@ public sealed record SimServerOptions
     /// <summary>Status reads of a fine-tuning job until it finishes (queued, then running, then succeeded on this read).</summary>
     public int FineTuningPolls { get; init; } = 3;
 
+    /// <summary>
+    /// How long a fine-tuning job runs at least: it succeeds on the first status read that is both the
+    /// <see cref="FineTuningPolls"/>-th or later and this long after its creation (zero: the polls alone decide).
+    /// </summary>
+    public TimeSpan FineTuningDuration { get; init; }
+
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> on a bad one.</summary>
     public void Validate()
     {
@@ -49,6 +55,7 @@ public sealed record SimServerOptions
         if (Tpm is <= 0) throw new ArgumentException($"tpm must be positive, got {Tpm}.");
         if (Window <= TimeSpan.Zero) throw new ArgumentException("The window must be positive.");
         if (FineTuningPolls < 1) throw new ArgumentException($"fine-tuning polls must be at least 1, got {FineTuningPolls}.");
+        if (FineTuningDuration < TimeSpan.Zero) throw new ArgumentException($"fine-tuning-seconds must not be negative, got {FineTuningDuration.TotalSeconds}.");
         if (LatencyMs < 0) throw new ArgumentException("latency-ms must not be negative.");
         foreach (var (name, rate) in new[] { ("fail-rate", FailRate), ("timeout-rate", TimeoutRate), ("malformed-rate", MalformedRate) })
         {

@@ -36,6 +36,12 @@ public sealed record SimServerStats
     /// <summary>Prompt plus completion tokens of served requests.</summary>
     public long TotalTokens => PromptTokens + CompletionTokens;
 
+    /// <summary>Files uploaded (<c>POST /v1/files</c>); not cleared by <c>/sim/reset</c>.</summary>
+    public long FilesUploaded { get; init; }
+
+    /// <summary>Fine-tuning jobs created (<c>POST /v1/fine_tuning/jobs</c>; each a paid job on a real provider); not cleared by <c>/sim/reset</c>.</summary>
+    public long FineTuningJobsCreated { get; init; }
+
     /// <summary>Requests answered 200 by the model the request named (e.g. <c>sim</c>, a fine-tuned <c>ft:sim:dspy-sim::...</c>), by name.</summary>
     public IReadOnlyDictionary<string, long> ServedByModel { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
 }

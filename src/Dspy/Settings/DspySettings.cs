@@ -45,6 +45,13 @@ public sealed record DspySettings
     /// </summary>
     public LMProjection? Projection { get; init; }
 
+    /// <summary>
+    /// Where the fine-tuning jobs of this flow are remembered by training request (a run folder's, a cluster's), so a
+    /// resumed compile re-attaches to the job it started instead of paying for another; null means the fine-tuned LM's disk
+    /// cache folder (<see cref="FinetuneJobFolder.ForLm"/>). <see cref="BootstrapFinetuneOptions.JobStore"/> overrides it.
+    /// </summary>
+    public IFinetuneJobStore? FinetuneJobs { get; init; }
+
     /// <summary>Cap of each LM's and module's history (FIFO).</summary>
     public int MaxHistorySize { get; init; } = 10_000;
 

@@ -85,6 +85,13 @@ public sealed partial class DspyGrainsOptions
     public Func<string, IProgramEvaluator, IProgramEvaluator>? RunEvaluator { get; set; }
 
     /// <summary>
+    /// Where compile runs remember their fine-tuning jobs by training request (e.g. an embedded silo's run folder, which
+    /// outlives the silo); null keeps them in the cluster's persisted <see cref="IFinetuneJobGrain"/>s
+    /// (<see cref="ClusterFinetuneJobStore"/>).
+    /// </summary>
+    public IFinetuneJobStore? FinetuneJobs { get; set; }
+
+    /// <summary>
     /// How often a running compile run's reminder fires; after a silo or cluster failure the run resumes within this
     /// time even if nobody calls it. Orleans' minimum reminder period is lowered to it when shorter.
     /// </summary>

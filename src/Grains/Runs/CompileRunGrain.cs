@@ -211,7 +211,8 @@ public sealed partial class CompileRunGrain(
         });
         if (options.RunEvaluator is { } wrap) evaluator = wrap(runId, evaluator);
 
-        using var scope = Settings.Context(s => s with { Lm = silo.Lm });
+        // A fine-tuning job is remembered outside this activation, so a run resumed on another silo re-attaches to it.
+        using var scope = Settings.Context(s => s with { Lm = silo.Lm, FinetuneJobs = options.FinetuneJobs ?? new ClusterFinetuneJobStore(GrainFactory) });
         var holder = siloDetails.SiloAddress.ToString();
         // Every phase's provider calls are counted by the run's budget grain, on whichever silo they are made (the shards
         // get the phase with their work); only the compile phase is charged to the run's limits, as in-process.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Dspy.Cli;
 using Xunit.Abstractions;
@@ -41,29 +40,6 @@ public sealed class CompileRunTests : IDisposable
         return [.. args];
     }
 
-    // Like CliProcess.RunAsync, but returns the running process so the test can kill it.
-    private static Process Start(IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = CliProcess.RepoRoot,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Dspy.Cli.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["OPENAI_API_KEY"] = null;
-        start.Environment["DSPY_LM"] = null;
-        start.Environment["DSPY_CACHEDIR"] = Path.Combine(Path.GetTempPath(), "dspy-cli-tests-" + Guid.NewGuid().ToString("N"));
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the dspy CLI.");
-        process.StandardInput.Close();
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return process;
-    }
-
     [Fact]
     public async Task A_compile_killed_with_sigkill_resumes_from_its_run_folder_byte_identically_and_repeats_at_most_2_percent_of_its_calls()
     {
@@ -87,7 +63,7 @@ public sealed class CompileRunTests : IDisposable
         var killAt = new Random().Next((int)(total / 10), (int)(total * 9 / 10));
         var runDir = Path.Combine(_dir, "run-killed");
         var resumed = Path.Combine(_dir, "resumed.json");
-        using (var process = Start(Compile("openai/sim", apiBase, resumed, "1", "--run-dir", runDir)))
+        using (var process = CliProcess.StartDetached(Compile("openai/sim", apiBase, resumed, "1", "--run-dir", runDir)))
         {
             while (server.Stats.RequestsReceived < killAt && !process.HasExited) await Task.Delay(5);
             Assert.False(process.HasExited, $"the compile finished before {killAt} calls");

@@ -11,18 +11,18 @@ namespace Dspy.Grains.Tests.Finetune;
 /// </summary>
 public sealed class FinetuneOnClusterTests(SimServerClustersFixture fixture, ITestOutputHelper log) : IClassFixture<SimServerClustersFixture>
 {
-    private static readonly ProgramSpec Intent = new("predict", Samples.Signature("intent"));
+    internal static readonly ProgramSpec Intent = new("predict", Samples.Signature("intent"));
 
-    private static List<Example> Train => Samples.Load("intent", "train", 40, 200, "text");
+    internal static List<Example> Train => Samples.Load("intent", "train", 40, 200, "text");
 
-    private static List<Example> Val => Samples.Load("intent", "dev", 24, 300, "text");
+    internal static List<Example> Val => Samples.Load("intent", "dev", 24, 300, "text");
 
     [Theory]
     [InlineData("bootstrap-finetune", 16, null)]
     [InlineData("better-together", 8, 1)]
     public async Task The_cluster_run_gives_the_in_process_program_and_scores_on_three_silos_and_on_one(string optimizer, int maxLabeled, int? candidates)
     {
-        var (expected, before, after) = await InProcessAsync(optimizer, maxLabeled, candidates);
+        var (expected, before, after) = await InProcessAsync(fixture.TaskLm(), optimizer, maxLabeled, candidates);
         log.WriteLine($"{optimizer} in-process (sim over HTTP, {Val.Count} val): {before}% -> {after}%; {fixture.Server.Stats.Served} requests served so far");
         var models = fixture.Server.FineTunedModels.Count;
         var cells = SimServerClustersFixture.CellsBySilo(fixture.Three);
@@ -61,9 +61,9 @@ public sealed class FinetuneOnClusterTests(SimServerClustersFixture fixture, ITe
         log.WriteLine($"{model}: {served} requests served, {broker.Granted} permits granted by its broker");
     }
 
-    private async Task<(string State, double Before, double After)> InProcessAsync(string optimizer, int maxLabeled, int? candidates)
+    /// <summary>The compile in-process with <paramref name="lm"/> (as the silos' LM): the saved program and the before/after scores.</summary>
+    internal static async Task<(string State, double Before, double After)> InProcessAsync(LM lm, string optimizer, int maxLabeled, int? candidates)
     {
-        var lm = fixture.TaskLm();
         using var _ = Settings.Context(s => s with { Lm = lm });
         var metric = Metrics.Get("exact_match");
         var teleprompter = OptimizerRegistry.Create(new OptimizerArguments

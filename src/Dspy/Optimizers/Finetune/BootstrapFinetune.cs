@@ -20,7 +20,10 @@ namespace Dspy;
 /// the program is marked compiled.</item>
 /// </list>
 /// DSPy changes the student in place; here the student is deep-copied first (LMs are shared, as DSPy copies share them).
-/// Under a dry run (<see cref="DryRun"/>) no job is started: the base LMs stand in for the fine-tuned ones.
+/// Under a dry run (<see cref="DryRun"/>) no job is started and nothing is recorded: the base LMs stand in for the fine-tuned ones.
+/// Jobs are remembered by training request in <see cref="BootstrapFinetuneOptions.JobStore"/> (else
+/// <see cref="DspySettings.FinetuneJobs"/>, else the LM's disk cache folder): the same compile re-run after a crash
+/// re-attaches to its job instead of paying for a second one (DESIGN invariant 2; see <see cref="IFinetuneJobStore"/>).
 /// </summary>
 public sealed class BootstrapFinetune : Teleprompter
 {
@@ -135,8 +138,8 @@ public sealed class BootstrapFinetune : Teleprompter
         // the fine-tuned ones, so the calls after this step are projected with them.
         var jobs = Settings.Current.Projection is not null
             ? keys.Select((key, j) => new FinetuneJob(key.Lm.Model, key.Lm.Model + " (dry run: not fine-tuned)", key.Lm, "dry-run", "dry-run", data[j].Count, 0)).ToArray()
-            : await Task.WhenAll(keys.Select((key, j) =>
-                provider.FinetuneAsync(key.Lm, data[j], TrainDataFormat.Chat, Options.TrainKwargs, cancellationToken)));
+            : await Task.WhenAll(keys.Select((key, j) => provider.FinetuneAsync(key.Lm, data[j], TrainDataFormat.Chat, Options.TrainKwargs,
+                Options.JobStore ?? Settings.Current.FinetuneJobs ?? FinetuneJobFolder.ForLm(key.Lm), cancellationToken)));
 
         for (var i = 0; i < predictors.Count; i++)
         {
@@ -147,7 +150,7 @@ public sealed class BootstrapFinetune : Teleprompter
         program.Compiled = true;
         var budget = usage.Budget;
         progress?.Report(CreateEvent(OptimizerEventKind.Finished, budget,
-            $"fine-tuned {string.Join(", ", jobs.Select(j => $"{j.BaseModel} -> {j.FinetunedModel}"))} from {traces.Count} traces"));
+            $"fine-tuned {string.Join(", ", jobs.Select(j => $"{j.BaseModel} -> {j.FinetunedModel}{(j.Resumed ? $" (job {j.JobId} resumed)" : "")}"))} from {traces.Count} traces"));
         return new BootstrapFinetuneResult(program, jobs, trainset.Count, traces.Count, budget);
     }
 

@@ -26,4 +26,11 @@ public sealed record BootstrapFinetuneOptions
 
     /// <summary>Runs the jobs; null means a default <see cref="OpenAIFinetuneProvider"/>.</summary>
     public FinetuneProvider? Provider { get; init; }
+
+    /// <summary>
+    /// Remembers the jobs by training request, so a compile re-run after a crash re-attaches to the job it started (or takes
+    /// its model) instead of starting another; null means <see cref="DspySettings.FinetuneJobs"/>, else the fine-tuned LM's
+    /// disk cache folder (<see cref="FinetuneJobFolder.ForLm"/>; none for an LM without a disk cache).
+    /// </summary>
+    public IFinetuneJobStore? JobStore { get; init; }
 }

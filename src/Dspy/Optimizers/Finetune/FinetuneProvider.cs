@@ -16,6 +16,17 @@ public abstract class FinetuneProvider
     /// </summary>
     public abstract Task<FinetuneJob> FinetuneAsync(BaseLM lm, IReadOnlyList<IReadOnlyDictionary<string, object?>> trainData, TrainDataFormat trainDataFormat,
         IReadOnlyDictionary<string, object?>? trainKwargs, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="FinetuneAsync(BaseLM, IReadOnlyList{IReadOnlyDictionary{string, object}}, TrainDataFormat, IReadOnlyDictionary{string, object}, CancellationToken)"/>
+    /// remembering the job in <paramref name="jobs"/> by request (<see cref="FinetuneRequestKey"/>), so that a call repeated
+    /// after a crash re-attaches to the job the first one started instead of starting (and paying for) another. Null
+    /// remembers nothing. The default ignores the store (every call trains anew); a provider whose jobs outlive the
+    /// process overrides it, as <see cref="OpenAIFinetuneProvider"/> does.
+    /// </summary>
+    public virtual Task<FinetuneJob> FinetuneAsync(BaseLM lm, IReadOnlyList<IReadOnlyDictionary<string, object?>> trainData, TrainDataFormat trainDataFormat,
+        IReadOnlyDictionary<string, object?>? trainKwargs, IFinetuneJobStore? jobs, CancellationToken cancellationToken = default) =>
+        FinetuneAsync(lm, trainData, trainDataFormat, trainKwargs, cancellationToken);
 }
 
 /// <summary>DSPy's <c>TrainDataFormat</c>: the shape of fine-tuning records.</summary>
@@ -39,4 +50,11 @@ public enum TrainDataFormat
 /// <param name="TrainingFileId">The provider's id of the uploaded training file.</param>
 /// <param name="TrainExamples">The number of training records sent.</param>
 /// <param name="StatusPolls">How many times the job's status was read before it finished.</param>
-public sealed record FinetuneJob(string BaseModel, string FinetunedModel, BaseLM FinetunedLm, string JobId, string TrainingFileId, int TrainExamples, int StatusPolls);
+public sealed record FinetuneJob(string BaseModel, string FinetunedModel, BaseLM FinetunedLm, string JobId, string TrainingFileId, int TrainExamples, int StatusPolls)
+{
+    /// <summary>
+    /// True when this call started no job: it re-attached to the job an earlier call started for the same request (found
+    /// through an <see cref="IFinetuneJobStore"/>), still running or already finished.
+    /// </summary>
+    public bool Resumed { get; init; }
+}

@@ -12,6 +12,8 @@ namespace Dspy;
 /// <c>LM.CacheStore</c>), so a re-run repeats no completed LM call.</item>
 /// <item><c>evaluations.jsonl</c>: the <see cref="EvaluationStore"/>; wrap the run's evaluator with
 /// <see cref="CreateEvaluator"/> so completed cells are not evaluated again.</item>
+/// <item><c>finetune-jobs/</c>: the <see cref="FinetuneJobFolder"/> (created on first use); give it to the flow as
+/// <see cref="DspySettings.FinetuneJobs"/> so a re-run re-attaches to the fine-tuning jobs it started.</item>
 /// </list>
 /// </summary>
 public sealed class RunFolder : IDisposable
@@ -23,6 +25,7 @@ public sealed class RunFolder : IDisposable
         Resumed = resumed;
         Cache = new Cache(enableDiskCache: true, enableMemoryCache: true, diskCacheDir: System.IO.Path.Combine(directory, "cache"));
         Evaluations = new EvaluationStore(System.IO.Path.Combine(directory, "evaluations.jsonl"));
+        FinetuneJobs = new FinetuneJobFolder(System.IO.Path.Combine(directory, FinetuneJobFolder.FolderName));
     }
 
     /// <summary>The folder.</summary>
@@ -39,6 +42,9 @@ public sealed class RunFolder : IDisposable
 
     /// <summary>The run's evaluation store.</summary>
     public EvaluationStore Evaluations { get; }
+
+    /// <summary>The run's fine-tuning jobs by training request (<c>finetune-jobs/</c>).</summary>
+    public FinetuneJobFolder FinetuneJobs { get; }
 
     /// <summary>
     /// Opens <paramref name="directory"/> for the run described by <paramref name="manifest"/>: creates it and writes the
