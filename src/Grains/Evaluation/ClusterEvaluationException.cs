@@ -24,7 +24,7 @@ public sealed class ClusterEvaluationException : Exception
         AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsTransient),
         ClusterEvaluationException c => c.Transient,
         SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => true,
-        Orleans.Storage.InconsistentStateException => true,
+        Orleans.Storage.InconsistentStateException or StorageUnavailableException => true,
         _ => ex.GetType().Name is "ConnectionFailedException" or "GatewayTooBusyException",
     };
 }

@@ -27,7 +27,7 @@ public static class DspySiloBuilderExtensions
             var tables = new TableServiceClient(options.AzureStorageConnectionString);
             foreach (var name in new[] { GrainStorageNames.Runs, GrainStorageNames.Cells })
             {
-                silo.AddAzureTableGrainStorage(name, o =>
+                silo.AddAzureTableGrainStorage(GrainStorageNames.ProviderOf(name), o =>
                 {
                     o.TableServiceClient = tables;
                     o.TableName = options.GrainStateTable;
@@ -45,10 +45,13 @@ public static class DspySiloBuilderExtensions
         {
             foreach (var name in new[] { GrainStorageNames.Runs, GrainStorageNames.Cells })
             {
-                silo.AddMemoryGrainStorage(name, o => o.GrainStorageSerializer = serializer);
+                silo.AddMemoryGrainStorage(GrainStorageNames.ProviderOf(name), o => o.GrainStorageSerializer = serializer);
             }
             silo.UseInMemoryReminderService();
         }
+
+        // The storage's failures reach the grains as transient (see TransientStorageFailures), whichever provider is below.
+        foreach (var name in new[] { GrainStorageNames.Runs, GrainStorageNames.Cells }) TransientStorageFailures.Register(silo.Services, name);
 
         silo.Services.AddSingleton(sp => new SiloLanguageModel(options.Lm ?? CreateLm(options, options.LmModel, sp), options.NumThreads,
             model => options.Lm is null ? CreateLm(options, model, sp) : options.LmFactory?.Invoke(model) ?? new LM(model, cache: options.LmCache)));

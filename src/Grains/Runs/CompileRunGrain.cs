@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -17,6 +18,7 @@ public sealed partial class CompileRunGrain(
     SiloLanguageModel silo,
     ILocalSiloDetails siloDetails,
     DspyGrainsOptions options,
+    IHostApplicationLifetime lifetime,
     ILogger<CompileRunGrain> logger) : Grain, ICompileRunGrain, IRemindable, IDisposable
 {
     private const string ResumeReminder = "resume";
@@ -27,6 +29,7 @@ public sealed partial class CompileRunGrain(
     private bool _dirty;
     private IGrainTimer? _retry;
     private int _transientFailures;
+    private bool _stateWriteFailed;
 
     /// <inheritdoc/>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -151,7 +154,9 @@ public sealed partial class CompileRunGrain(
             AddEvent(new RunProgressEvent { Kind = "resumed", Message = $"attempt {state.State.Attempts}" });
         }
         _cancel?.Dispose();
-        _cancel = new CancellationTokenSource();
+        // Stopped with its silo too: a silo that stops without deactivating its grains (killed in-process, or its stop
+        // timed out) must not let the run go on and record, from a runtime being torn down, a failure that is not the run's.
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         _running = RunAsync(_config!, _cancel.Token);
     }
 
@@ -168,20 +173,37 @@ public sealed partial class CompileRunGrain(
             state.State.OptimizedScore = result.Score;
             state.State.State = CompileRunState.Completed;
             AddEvent(new RunProgressEvent { Kind = "completed", Score = result.Score, Message = "optimized program stored" });
-            await WriteAsync();
+            try
+            {
+                await WriteAsync();
+            }
+            catch
+            {
+                // Not recorded: the status must not say Completed until storage does (the run resumes and completes again).
+                state.State.State = CompileRunState.Running;
+                throw;
+            }
             await StopReminderAsync();
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // Cancelled (CancelAsync recorded the state) or deactivated (the reminder resumes it): whatever the
-            // interrupted work threw, it is not a failure of the run.
+            // Cancelled (CancelAsync recorded the state), deactivated or stopped with its silo (the reminder resumes it):
+            // whatever the interrupted work threw, it is not a failure of the run.
+            if (lifetime.ApplicationStopping.IsCancellationRequested) LogStoppedWithSilo(logger, runId);
         }
         catch (Exception ex) when (IsTransient(ex))
         {
-            // A silo or the storage went away mid-run: stay Running and resume. This activation lives on, so it retries
-            // itself after a backoff; the reminder only covers the loss of the activation (and may itself be lost with
-            // a silo when reminders are kept in memory).
+            // A silo or the storage went away mid-run: stay Running and resume.
             LogTransientFailure(logger, ex, runId);
+            if (_stateWriteFailed)
+            {
+                // This activation's own state may be out of step with storage (a write that failed may still have
+                // landed, leaving its etag stale): a fresh activation reads it again, woken by the reminder.
+                DeactivateOnIdle();
+                return;
+            }
+            // Otherwise this activation lives on and retries itself after a backoff; the reminder only covers the loss of
+            // the activation (and may itself be lost with a silo when reminders are kept in memory).
             await WriteAsync();
             ScheduleRetry();
         }
@@ -286,7 +308,15 @@ public sealed partial class CompileRunGrain(
     private async Task WriteAsync()
     {
         _dirty = true;
-        await _writing;
+        try
+        {
+            await _writing;
+        }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            // That write's changes are still in the state: the write below carries them.
+            _dirty = true;
+        }
         if (_dirty) await WriteLoopAsync();
     }
 
@@ -296,7 +326,16 @@ public sealed partial class CompileRunGrain(
         while (_dirty)
         {
             _dirty = false;
-            await state.WriteStateAsync();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                _dirty = true;
+                _stateWriteFailed = true;
+                throw;
+            }
         }
     }
 
@@ -315,8 +354,11 @@ public sealed partial class CompileRunGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming compile run {RunId} (attempt {Attempt})")]
     private static partial void LogResuming(ILogger logger, string runId, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Compile run {RunId} hit a transient failure; it resumes on its reminder")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Compile run {RunId} hit a transient failure; it stays running and resumes")]
     private static partial void LogTransientFailure(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Compile run {RunId} stopped with its silo; its reminder resumes it on a live one")]
+    private static partial void LogStoppedWithSilo(ILogger logger, string runId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Compile run {RunId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string runId);

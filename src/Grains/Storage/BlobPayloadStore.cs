@@ -43,33 +43,43 @@ public sealed partial class BlobPayloadStore
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(content);
-        await EnsureContainerAsync(cancellationToken);
-        await _container.GetBlobClient(name).UploadAsync(content, overwrite: true, cancellationToken);
+        await GuardAsync("write", name, async () =>
+        {
+            await EnsureContainerAsync(cancellationToken);
+            await _container.GetBlobClient(name).UploadAsync(content, overwrite: true, cancellationToken);
+            return true;
+        });
     }
 
     /// <summary>The content of the blob <paramref name="name"/>, or null when it does not exist.</summary>
     public async Task<BinaryData?> DownloadAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        await EnsureContainerAsync(cancellationToken);
-        try
+        return await GuardAsync("read", name, async () =>
         {
-            var result = await _container.GetBlobClient(name).DownloadContentAsync(cancellationToken);
-            return result.Value.Content;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
-        }
+            await EnsureContainerAsync(cancellationToken);
+            try
+            {
+                var result = await _container.GetBlobClient(name).DownloadContentAsync(cancellationToken);
+                return result.Value.Content;
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return null;
+            }
+        });
     }
 
     /// <summary>Deletes the blob <paramref name="name"/> if it exists; true if it did.</summary>
     public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        await EnsureContainerAsync(cancellationToken);
-        var deleted = await _container.GetBlobClient(name).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
-        return deleted.Value;
+        return await GuardAsync("delete", name, async () =>
+        {
+            await EnsureContainerAsync(cancellationToken);
+            var deleted = await _container.GetBlobClient(name).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+            return deleted.Value;
+        });
     }
 
     /// <summary>
@@ -120,7 +130,7 @@ public sealed partial class BlobPayloadStore
             {
                 await DeleteAsync(name);
             }
-            catch (Exception e) when (e is RequestFailedException or IOException or TimeoutException)
+            catch (StorageUnavailableException e)
             {
                 LogOrphaned(logger, owner, name, e);
             }
@@ -130,6 +140,20 @@ public sealed partial class BlobPayloadStore
     private static string ContentHash(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content))[..24];
 
     private Task EnsureContainerAsync(CancellationToken cancellationToken) => _create.EnsureAsync(cancellationToken);
+
+    // The storage's own failures (the service's errors after the client's retries, a lost connection, a timeout) become a
+    // StorageUnavailableException, which the grains and a compile run treat as transient; content problems are the callers'.
+    private async Task<T> GuardAsync<T>(string operation, string name, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (e is RequestFailedException or IOException or TimeoutException or HttpRequestException)
+        {
+            throw new StorageUnavailableException($"Blob storage could not {operation} '{name}' in container '{_container.Name}': {e.Message}", e);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Owner}: the replaced blob {Blob} could not be deleted and is left orphaned.")]
     private static partial void LogOrphaned(ILogger logger, string owner, string blob, Exception exception);
