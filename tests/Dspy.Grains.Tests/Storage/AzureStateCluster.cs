@@ -36,14 +36,9 @@ internal sealed class AzureStateCluster(AzuriteFixture azurite, string name)
             if (inlineLimit is { } limit) o.StateInlineLimitBytes = limit;
             o.ResumeReminderPeriod = TimeSpan.FromSeconds(2);
             o.Lm = new LM("sim", new SimChatClient(new SimOptions { Latency = latency ?? TimeSpan.Zero }), cache: false);
-        }));
+        }).WatchCells(id => Evaluated.AddOrUpdate(id, 1, (_, n) => n + 1)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        foreach (var s in cluster.GetActiveSilos())
-        {
-            cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<SiloLanguageModel>().CellEvaluated +=
-                id => Evaluated.AddOrUpdate(id, 1, (_, n) => n + 1);
-        }
         return cluster;
     }
 
