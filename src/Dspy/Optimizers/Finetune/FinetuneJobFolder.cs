@@ -6,7 +6,8 @@ namespace Dspy;
 /// <summary>
 /// The in-process <see cref="IFinetuneJobStore"/>: one JSON file per request key (<c>&lt;key&gt;.json</c>) in a folder,
 /// written to a temporary file, flushed to disk and renamed over the old one, so a crash leaves the previous record or the
-/// new one, never half of one. The folder is created on the first write.
+/// new one, never half of one (and at most a hidden temporary file, which a later write of the same key removes). The
+/// folder is created on the first write.
 /// </summary>
 public sealed class FinetuneJobFolder : IFinetuneJobStore
 {
@@ -80,6 +81,25 @@ public sealed class FinetuneJobFolder : IFinetuneJobStore
         {
             File.Delete(temp);
             throw;
+        }
+        RemoveStaleTemporaries(record.Key);
+    }
+
+    // A process killed between creating its temporary file and renaming it leaves the file behind. A write takes
+    // milliseconds, so one older than a minute belongs to no write in progress (another process's, for the same key).
+    private void RemoveStaleTemporaries(string key)
+    {
+        var cutoff = DateTime.UtcNow - TimeSpan.FromMinutes(1);
+        foreach (var stale in System.IO.Directory.EnumerateFiles(Directory, $".{key}.*.tmp"))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(stale) < cutoff) File.Delete(stale);
+            }
+            catch (IOException)
+            {
+                // Gone already, or in use: the next write tries again.
+            }
         }
     }
 }

@@ -267,6 +267,19 @@ public class FinetuneJobResumeTests
             Assert.Equal(FinetuneJobState.Succeeded, (await folder.GetAsync(key))!.State);
             Assert.Equal([key + ".json"], Directory.GetFiles(folder.Directory).Select(Path.GetFileName));
 
+            // A write killed before its rename leaves its temporary file: the next write removes it once it is stale, and
+            // leaves a fresh one (a write in progress elsewhere) alone.
+            var stale = Path.Combine(folder.Directory, $".{key}.{Guid.NewGuid():N}.tmp");
+            var fresh = Path.Combine(folder.Directory, $".{key}.{Guid.NewGuid():N}.tmp");
+            await File.WriteAllTextAsync(stale, "{\"key\": ");
+            await File.WriteAllTextAsync(fresh, "{\"key\": ");
+            File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - TimeSpan.FromMinutes(5));
+            await folder.PutAsync(record);
+            Assert.False(File.Exists(stale));
+            Assert.True(File.Exists(fresh));
+            Assert.Equal(record.State, (await folder.GetAsync(key))!.State);
+            File.Delete(fresh);
+
             await File.WriteAllTextAsync(folder.PathOf(key), "{\"key\": ");
             var e = await Assert.ThrowsAsync<InvalidDataException>(() => folder.GetAsync(key).AsTask());
             Assert.Contains("delete it to start a new job", e.Message, StringComparison.Ordinal);
