@@ -57,11 +57,8 @@ public sealed partial class CompileRunGrain
         if (config is not null) return _config = config;
         var error = $"The run's configuration was stored as blob '{blob}', which is missing or damaged; the run cannot go on (start it again under a new run id).";
         LogFailed(logger, new InvalidDataException(error), this.GetPrimaryKeyString());
-        state.State.State = CompileRunState.Failed;
         state.State.Error = error;
-        AddEvent(new RunProgressEvent { Kind = "failed", Message = error });
-        await WriteAsync();
-        await StopReminderAsync();
+        await EndAsync(CompileRunState.Failed, new RunProgressEvent { Kind = "failed", Message = error });
         return null;
     }
 

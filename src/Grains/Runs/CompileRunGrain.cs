@@ -30,6 +30,7 @@ public sealed partial class CompileRunGrain(
     private IGrainTimer? _retry;
     private int _transientFailures;
     private bool _stateWriteFailed;
+    private bool _ending;
 
     /// <inheritdoc/>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -116,9 +117,7 @@ public sealed partial class CompileRunGrain(
         if (state.State.State != CompileRunState.Running) return;
         if (_cancel is not null) await _cancel.CancelAsync();
         state.State.LmUsage = await TryUsageAsync() ?? state.State.LmUsage;
-        state.State.State = CompileRunState.Cancelled;
-        await WriteAsync();
-        await StopReminderAsync();
+        await EndAsync(CompileRunState.Cancelled, null);
     }
 
     /// <inheritdoc/>
@@ -167,23 +166,12 @@ public sealed partial class CompileRunGrain(
         {
             var result = await CompileAsync(runId, config, cancellationToken);
             var resultBlob = await OffloadResultAsync(result.StateJson); // before the state names it
-            if (state.State.State != CompileRunState.Running) return;
-            state.State.LmUsage = await UsageAsync();
+            var usage = await UsageAsync();
+            if (state.State.State != CompileRunState.Running || _ending) return; // cancelled meanwhile
+            state.State.LmUsage = usage;
             SetResult(result.StateJson, resultBlob);
             state.State.OptimizedScore = result.Score;
-            state.State.State = CompileRunState.Completed;
-            AddEvent(new RunProgressEvent { Kind = "completed", Score = result.Score, Message = "optimized program stored" });
-            try
-            {
-                await WriteAsync();
-            }
-            catch
-            {
-                // Not recorded: the status must not say Completed until storage does (the run resumes and completes again).
-                state.State.State = CompileRunState.Running;
-                throw;
-            }
-            await StopReminderAsync();
+            await EndAsync(CompileRunState.Completed, new RunProgressEvent { Kind = "completed", Score = result.Score, Message = "optimized program stored" });
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
@@ -211,12 +199,43 @@ public sealed partial class CompileRunGrain(
         {
             LogFailed(logger, ex, runId);
             state.State.LmUsage = await TryUsageAsync() ?? state.State.LmUsage;
-            state.State.State = CompileRunState.Failed;
             state.State.Error = ex.Message;
-            AddEvent(new RunProgressEvent { Kind = "failed", Message = ex.Message });
-            await WriteAsync();
-            await StopReminderAsync();
+            try
+            {
+                await EndAsync(CompileRunState.Failed, new RunProgressEvent { Kind = "failed", Message = ex.Message });
+            }
+            catch (Exception storage) when (IsTransient(storage))
+            {
+                // Not recorded: a fresh activation reads the stored state again and, woken by the reminder, replays the run.
+                LogTransientFailure(logger, storage, runId);
+                DeactivateOnIdle();
+            }
         }
+    }
+
+    // Ends the run in a terminal state, which the status reports only once it is stored: while its write is in flight the
+    // status still says Running (the grain is reentrant, a status read can come in meanwhile), and if the write fails the
+    // run is Running again (its reminder, or the caller's retry, ends it once storage answers) and the error propagates.
+    private async Task EndAsync(CompileRunState end, RunProgressEvent? record)
+    {
+        _ending = true;
+        state.State.State = end;
+        if (record is not null) AddEvent(record);
+        try
+        {
+            await WriteAsync();
+        }
+        catch
+        {
+            state.State.State = CompileRunState.Running;
+            state.State.Error = null;
+            throw;
+        }
+        finally
+        {
+            _ending = false;
+        }
+        await StopReminderAsync();
     }
 
     private async Task<(string StateJson, double Score)> CompileAsync(string runId, CompileRunConfig config, CancellationToken cancellationToken)
@@ -268,7 +287,7 @@ public sealed partial class CompileRunGrain(
 
     private CompileRunStatus Status() => new()
     {
-        State = state.State.State,
+        State = _ending ? CompileRunState.Running : state.State.State,
         Attempts = state.State.Attempts,
         EventCount = state.State.NextEventIndex,
         BaselineScore = state.State.BaselineScore,
