@@ -25,12 +25,8 @@ public sealed partial class CompileRunGrain(
     private const int MaxEvents = 500;
     private Task? _running;
     private CancellationTokenSource? _cancel;
-    private Task _writing = Task.CompletedTask;
-    private bool _dirty;
     private IGrainTimer? _retry;
     private int _transientFailures;
-    private bool _stateWriteFailed;
-    private bool _ending;
 
     /// <inheritdoc/>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -213,31 +209,6 @@ public sealed partial class CompileRunGrain(
         }
     }
 
-    // Ends the run in a terminal state, which the status reports only once it is stored: while its write is in flight the
-    // status still says Running (the grain is reentrant, a status read can come in meanwhile), and if the write fails the
-    // run is Running again (its reminder, or the caller's retry, ends it once storage answers) and the error propagates.
-    private async Task EndAsync(CompileRunState end, RunProgressEvent? record)
-    {
-        _ending = true;
-        state.State.State = end;
-        if (record is not null) AddEvent(record);
-        try
-        {
-            await WriteAsync();
-        }
-        catch
-        {
-            state.State.State = CompileRunState.Running;
-            state.State.Error = null;
-            throw;
-        }
-        finally
-        {
-            _ending = false;
-        }
-        await StopReminderAsync();
-    }
-
     private async Task<(string StateJson, double Score)> CompileAsync(string runId, CompileRunConfig config, CancellationToken cancellationToken)
     {
         using var tenant = TenantContext.Use(config.Tenant); // flows to every shard and LM call of the run (tenant quotas)
@@ -315,55 +286,6 @@ public sealed partial class CompileRunGrain(
         }
     }
 
-    private void AddEvent(RunProgressEvent e)
-    {
-        // A resumed run replays its optimizer; the replayed events are kept (marked by the "resumed" event before them).
-        state.State.Events.Add(e with { Index = state.State.NextEventIndex++ });
-        TrimEvents();
-        _dirty = true;
-        if (_writing.IsCompleted) _writing = WriteLoopAsync();
-    }
-
-    private async Task WriteAsync()
-    {
-        _dirty = true;
-        try
-        {
-            await _writing;
-        }
-        catch (Exception ex) when (IsTransient(ex))
-        {
-            // That write's changes are still in the state: the write below carries them.
-            _dirty = true;
-        }
-        if (_dirty) await WriteLoopAsync();
-    }
-
-    // One WriteStateAsync in flight at a time (the grain is reentrant); later changes ride on the next write.
-    private async Task WriteLoopAsync()
-    {
-        while (_dirty)
-        {
-            _dirty = false;
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                _dirty = true;
-                _stateWriteFailed = true;
-                throw;
-            }
-        }
-    }
-
-    private async Task StopReminderAsync()
-    {
-        var reminder = await this.GetReminder(ResumeReminder);
-        if (reminder is not null) await this.UnregisterReminder(reminder);
-    }
-
     private static bool IsTransient(Exception ex) => ClusterEvaluationException.IsTransient(ex);
 
     private static bool SameConfig(CompileRunConfig a, CompileRunConfig b) =>
@@ -394,47 +316,4 @@ public sealed partial class CompileRunGrain(
             else _ = Task.Factory.StartNew(() => handler(value), CancellationToken.None, TaskCreationOptions.None, _scheduler);
         }
     }
-}
-
-/// <summary>The persisted state of a compile run.</summary>
-public sealed class CompileRunRecord
-{
-    /// <summary>The configuration, once started; without its id lists and starting program when it is in <see cref="ConfigBlob"/>.</summary>
-    public CompileRunConfig? Config { get; set; }
-
-    /// <summary>The blob holding the whole configuration when it is larger than the inline limit (Azure mode), else null.</summary>
-    public string? ConfigBlob { get; set; }
-
-    /// <summary>The lifecycle state.</summary>
-    public CompileRunState State { get; set; }
-
-    /// <summary>Starts on a silo so far.</summary>
-    public int Attempts { get; set; }
-
-    /// <summary>The latest events (at most 500, and at most 128 KiB of them).</summary>
-    public List<RunProgressEvent> Events { get; set; } = [];
-
-    /// <summary>The index the next event gets.</summary>
-    public int NextEventIndex { get; set; }
-
-    /// <summary>The unoptimized program's score.</summary>
-    public double? BaselineScore { get; set; }
-
-    /// <summary>The optimized program's score.</summary>
-    public double? OptimizedScore { get; set; }
-
-    /// <summary>The optimized program state, unless it is in <see cref="ResultStateBlob"/>.</summary>
-    public string? ResultStateJson { get; set; }
-
-    /// <summary>The blob holding the optimized program state when it is larger than the inline limit (Azure mode), else null.</summary>
-    public string? ResultStateBlob { get; set; }
-
-    /// <summary>The error of a failed run.</summary>
-    public string? Error { get; set; }
-
-    /// <summary>The run's LM budget after the optimization, when it has limits.</summary>
-    public RunBudgetSnapshot? Budget { get; set; }
-
-    /// <summary>The provider calls of each phase, read from the run's budget grain when the run ended.</summary>
-    public Dictionary<string, RunPhaseUsage>? LmUsage { get; set; }
 }
