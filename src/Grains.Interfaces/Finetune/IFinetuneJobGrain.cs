@@ -9,14 +9,14 @@ namespace Dspy.Grains;
 [Alias("dspy.IFinetuneJobGrain")]
 public interface IFinetuneJobGrain : IGrainWithStringKey
 {
-    /// <summary>The record, or null when the request has none.</summary>
+    /// <summary>The record as JSON (<see cref="FinetuneJobRecord.ToJson"/>), or null when the request has none.</summary>
     [Alias("Get")]
     [ResponseTimeout("00:00:30")]
-    Task<FinetuneJobEntry?> GetAsync();
+    Task<string?> GetAsync();
 
-    /// <summary>Replaces the record; answers once it is stored.</summary>
-    /// <exception cref="ArgumentException">The record is for another request.</exception>
+    /// <summary>Replaces the record (its JSON, <see cref="FinetuneJobRecord.ToJson"/>); answers once it is stored.</summary>
+    /// <exception cref="ArgumentException">The JSON is not a record, or the record is for another request.</exception>
     [Alias("Put")]
     [ResponseTimeout("00:00:30")]
-    Task PutAsync(FinetuneJobEntry entry);
+    Task PutAsync(string recordJson);
 }

@@ -14,7 +14,7 @@ public sealed class ClusterFinetuneJobStore(IGrainFactory grains) : IFinetuneJob
     public async ValueTask<FinetuneJobRecord?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return (await Grain(key).GetAsync())?.ToRecord();
+        return await Grain(key).GetAsync() is { } json ? FinetuneJobRecord.Parse(json) : null;
     }
 
     /// <inheritdoc/>
@@ -22,7 +22,7 @@ public sealed class ClusterFinetuneJobStore(IGrainFactory grains) : IFinetuneJob
     {
         ArgumentNullException.ThrowIfNull(record);
         cancellationToken.ThrowIfCancellationRequested();
-        await Grain(record.Key).PutAsync(FinetuneJobEntry.From(record));
+        await Grain(record.Key).PutAsync(record.ToJson());
     }
 
     private IFinetuneJobGrain Grain(string key) => FinetuneRequestKey.IsKey(key)

@@ -10,16 +10,25 @@ public sealed class FinetuneJobGrain(
     [PersistentState("finetune-job", GrainStorageNames.Runs)] IPersistentState<FinetuneJobGrainState> state) : Grain, IFinetuneJobGrain
 {
     /// <inheritdoc/>
-    public Task<FinetuneJobEntry?> GetAsync() => Task.FromResult(state.State.Entry);
+    public Task<string?> GetAsync() => Task.FromResult(state.State.RecordJson);
 
     /// <inheritdoc/>
-    public async Task PutAsync(FinetuneJobEntry entry)
+    public async Task PutAsync(string recordJson)
     {
-        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(recordJson);
+        // A record that does not parse is refused here, not when a resumed run reads it.
+        FinetuneJobRecord record;
+        try
+        {
+            record = FinetuneJobRecord.Parse(recordJson);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ArgumentException(ex.Message, nameof(recordJson), ex);
+        }
         var key = this.GetPrimaryKeyString();
-        if (entry.Key != key) throw new ArgumentException($"The record of request {entry.Key} cannot be stored as request {key}'s.", nameof(entry));
-        entry.ToRecord(); // a state that does not parse is refused here, not when a resumed run reads it
-        state.State.Entry = entry;
+        if (record.Key != key) throw new ArgumentException($"The record of request {record.Key} cannot be stored as request {key}'s.", nameof(recordJson));
+        state.State.RecordJson = recordJson;
         await state.WriteStateAsync();
     }
 }
@@ -27,6 +36,6 @@ public sealed class FinetuneJobGrain(
 /// <summary>The persisted state of a fine-tuning job grain.</summary>
 public sealed class FinetuneJobGrainState
 {
-    /// <summary>The record, once the request was first fine-tuned.</summary>
-    public FinetuneJobEntry? Entry { get; set; }
+    /// <summary>The record's JSON (<see cref="FinetuneJobRecord.ToJson"/>), once the request was first fine-tuned.</summary>
+    public string? RecordJson { get; set; }
 }

@@ -22,7 +22,8 @@ public sealed class ClusterFinetuneJobStoreTests(ClusterFixture fixture)
         Assert.Equal(["ftjob-1"], read.PreviousJobIds);
 
         var other = FinetuneRequestKey.Compute("openai", "sim", "http://127.0.0.1:1/v1", TrainDataFormat.Chat, null, "another " + Guid.NewGuid());
-        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Grains.GetGrain<IFinetuneJobGrain>(other).PutAsync(FinetuneJobEntry.From(record)));
+        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Grains.GetGrain<IFinetuneJobGrain>(other).PutAsync(record.ToJson()));
+        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Grains.GetGrain<IFinetuneJobGrain>(other).PutAsync("{\"key\": "));
         await Assert.ThrowsAsync<ArgumentException>(() => store.GetAsync("not-a-key").AsTask());
         Assert.Null(await store.GetAsync(other));
     }

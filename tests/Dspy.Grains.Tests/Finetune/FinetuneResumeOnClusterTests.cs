@@ -86,8 +86,8 @@ public sealed class FinetuneResumeOnClusterTests(AzuriteFixture azurite, ITestOu
             Assert.Equal(expected, status.ResultStateJson);
             Assert.Equal((before, after), (status.BaselineScore, status.OptimizedScore));
             var key = server.FineTuningJobs[^1].Metadata["dspy_request_key"];
-            var record = await cluster.Client.GetGrain<IFinetuneJobGrain>(key).GetAsync();
-            Assert.Equal(("Succeeded", jobId, 1), (record!.State, record.JobId, record.Attempt));
+            var record = FinetuneJobRecord.Parse((await cluster.Client.GetGrain<IFinetuneJobGrain>(key).GetAsync())!);
+            Assert.Equal((FinetuneJobState.Succeeded, jobId, 1), (record.State, record.JobId, record.Attempt));
             log.WriteLine($"killed the run's silo {when}: {status.Attempts} attempts, job {jobId} re-attached, {server.FineTuningJobsCreated - jobsBefore} job created by the run");
         }
         finally

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 
 namespace Dspy;
 
@@ -52,10 +51,10 @@ public sealed class FinetuneJobFolder : IFinetuneJobStore
         var text = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken);
         try
         {
-            var record = FinetuneJobRecord.FromJsonObject(ValueModel.ParseJson(text));
+            var record = FinetuneJobRecord.Parse(text);
             return record.Key == key ? record : throw new InvalidDataException($"it holds the record of request {record.Key}");
         }
-        catch (Exception ex) when (ex is JsonException or InvalidDataException)
+        catch (InvalidDataException ex)
         {
             throw new InvalidDataException($"The fine-tuning job record '{path}' cannot be read ({ex.Message}); delete it to start a new job for this request.", ex);
         }
@@ -72,7 +71,7 @@ public sealed class FinetuneJobFolder : IFinetuneJobStore
         {
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
             {
-                await stream.WriteAsync(Encoding.UTF8.GetBytes(PythonJson.Dumps(record.ToJsonObject(), indent: 2) + "\n"), cancellationToken);
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(record.ToJson(indent: 2) + "\n"), cancellationToken);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);

@@ -93,6 +93,26 @@ public sealed record FinetuneJobRecord
         ["updated_at"] = UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
     };
 
+    /// <summary>The record as JSON text (<see cref="ToJsonObject"/>): what a job folder's file and a cluster's job grain hold.</summary>
+    public string ToJson(int? indent = null) => PythonJson.Dumps(ToJsonObject(), indent: indent);
+
+    /// <summary>Reads a record from the JSON text <see cref="ToJson"/> writes.</summary>
+    /// <exception cref="InvalidDataException">The text is not JSON, or not a fine-tuning job record.</exception>
+    public static FinetuneJobRecord Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        object? value;
+        try
+        {
+            value = ValueModel.ParseJson(json);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new InvalidDataException($"A fine-tuning job record is JSON ({ex.Message}).", ex);
+        }
+        return FromJsonObject(value);
+    }
+
     /// <summary>Reads a record from the JSON object <see cref="ToJsonObject"/> writes.</summary>
     /// <exception cref="InvalidDataException">The object is not a fine-tuning job record.</exception>
     public static FinetuneJobRecord FromJsonObject(object? json)
