@@ -1,7 +1,7 @@
 namespace Dspy.Grains;
 
 // How a compile run writes its state: one write in flight at a time (the grain is reentrant; changes made meanwhile ride
-// on the next), a failed write remembered (the activation's copy may be out of step with storage), and an end (completed,
+// on the next), the last write's failure remembered (the activation's copy may then be out of step with storage), and an end (completed,
 // failed, cancelled) reported only once it is stored.
 public sealed partial class CompileRunGrain
 {
@@ -67,6 +67,7 @@ public sealed partial class CompileRunGrain
             try
             {
                 await state.WriteStateAsync();
+                _stateWriteFailed = false; // a write that lands proves the activation's copy (and etag) in step again
             }
             catch
             {
